@@ -1,0 +1,179 @@
+package io.dinostream.common.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/**
+ * Every setting of every role, declared once. Construction validates; a bad value fails start-up with a
+ * message naming the key and the value.
+ */
+public final class DinostreamConfig extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String DATA_DIR = "data.dir";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String IMAGE_MAX_BYTES = "image.max.bytes";
+
+    public static final String API_HOST = "api.host";
+    public static final String API_PORT = "api.port";
+    public static final String API_WORKER_THREADS = "api.worker.threads";
+
+    public static final String MODEL_PRESET = "model.preset";
+    public static final String MODEL_WEIGHTS = "model.weights";
+    public static final String MODEL_SEED = "model.seed";
+    public static final String MODEL_RESOLUTION = "model.resolution";
+    public static final String MODEL_POOLING = "model.pooling";
+    public static final String MODEL_THREADS = "model.threads";
+
+    public static final String EMBEDDER_BATCH_SIZE = "embedder.batch.size";
+    public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
+
+    public static final String INDEX_COMMIT_INTERVAL_MS = "index.commit.interval.ms";
+
+    public static final int DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Kafka bootstrap servers (host:port,...). Empty in 'demo' means an in-process broker.")
+            .define(
+                    DATA_DIR,
+                    Type.STRING,
+                    "data",
+                    Importance.HIGH,
+                    "Directory for local state: RocksDB stores, the embedded broker's log, model cache.")
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    2,
+                    Range.between(1, 10_000),
+                    Importance.MEDIUM,
+                    "Partitions of the images and embeddings topics when dinostream creates them: the unit of "
+                            + "parallelism and of index sharding.")
+            .define(
+                    TOPIC_REPLICATION_FACTOR,
+                    Type.SHORT,
+                    (short) 1,
+                    Range.between(1, 32),
+                    Importance.MEDIUM,
+                    "Replication factor of topics dinostream creates.")
+            .define(
+                    IMAGE_MAX_BYTES,
+                    Type.INT,
+                    DEFAULT_IMAGE_MAX_BYTES,
+                    Range.between(1024, 256 * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Largest accepted encoded image. Producers, consumers and topics are sized for it.")
+            .define(API_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to.")
+            .define(
+                    API_PORT,
+                    Type.INT,
+                    8080,
+                    Range.between(0, 65535),
+                    Importance.MEDIUM,
+                    "Port of the HTTP API and web page (0 picks a free port).")
+            .define(
+                    API_WORKER_THREADS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 256),
+                    Importance.LOW,
+                    "Threads of the named worker pool that runs model and index calls for the API.")
+            .define(
+                    MODEL_PRESET,
+                    Type.STRING,
+                    "vit-tiny-demo",
+                    Importance.HIGH,
+                    "Model architecture preset used when no weights file is given (seeded random weights).")
+            .define(
+                    MODEL_WEIGHTS,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Path of a safetensors weights file (official or Hugging Face DINOv2 names). Empty: "
+                            + "the preset with seeded random weights.")
+            .define(
+                    MODEL_SEED,
+                    Type.LONG,
+                    42L,
+                    Importance.LOW,
+                    "Seed of the random weights used when no weights file is given.")
+            .define(
+                    MODEL_RESOLUTION,
+                    Type.INT,
+                    224,
+                    Range.between(14, 4_032),
+                    Importance.MEDIUM,
+                    "Side of the centre crop fed to the model; a multiple of 14. The shorter side is first "
+                            + "resized to resolution*256/224, as DINOv2's evaluation transform does.")
+            .define(
+                    MODEL_POOLING,
+                    Type.STRING,
+                    "cls",
+                    ValidString.in("cls", "cls+mean-patch", "mean-patch"),
+                    Importance.MEDIUM,
+                    "Embedding kind: the CLS token, CLS concatenated with the mean patch token, or the mean "
+                            + "patch token. Always L2-normalised.")
+            .define(
+                    MODEL_THREADS,
+                    Type.INT,
+                    0,
+                    Range.between(0, 1024),
+                    Importance.LOW,
+                    "Intra-op threads of the model engine; 0 means the number of cores.")
+            .define(
+                    EMBEDDER_BATCH_SIZE,
+                    Type.INT,
+                    16,
+                    Range.between(1, 4096),
+                    Importance.MEDIUM,
+                    "Largest micro-batch the embedder runs through the model at once.")
+            .define(
+                    EMBEDDER_BATCH_LINGER_MS,
+                    Type.INT,
+                    20,
+                    Range.between(0, 60_000),
+                    Importance.LOW,
+                    "How long the embedder waits to fill a micro-batch before running a smaller one.")
+            .define(
+                    INDEX_COMMIT_INTERVAL_MS,
+                    Type.INT,
+                    200,
+                    Range.between(0, 60_000),
+                    Importance.LOW,
+                    "Longest time the index buffers applied records before writing them to RocksDB and "
+                            + "committing their Kafka offsets.");
+
+    public DinostreamConfig(Map<?, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR));
+    }
+
+    public int imageMaxBytes() {
+        return getInt(IMAGE_MAX_BYTES);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS);
+    }
+
+    public short topicReplicationFactor() {
+        return getShort(TOPIC_REPLICATION_FACTOR);
+    }
+}

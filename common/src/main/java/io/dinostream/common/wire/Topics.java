@@ -1,0 +1,13 @@
+package io.dinostream.common.wire;
+
+/** Topic names. The suffix is the wire-format version of the records the topic carries. */
+public final class Topics {
+    /** Images: key = image id (UTF-8), value = encoded image bytes. Compacted: the log of record. */
+    public static final String IMAGES = "dinostream.images.v1";
+    /** Embeddings: key = image id (UTF-8), value = little-endian float32 vector. */
+    public static final String EMBEDDINGS = "dinostream.embeddings.v1";
+    /** Dead letters: the original record plus stage, error class and reason headers. */
+    public static final String DEAD_LETTERS = "dinostream.dlq.v1";
+
+    private Topics() {}
+}

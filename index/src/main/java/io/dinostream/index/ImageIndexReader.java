@@ -1,0 +1,24 @@
+package io.dinostream.index;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read side of the index that the query API uses: similarity search over the stored vectors and
+ * look-up of stored images. Thread-safe. Writes never go through this interface: they arrive from Kafka.
+ */
+public interface ImageIndexReader {
+    /** Number of vectors currently searchable. */
+    long size();
+
+    /**
+     * The {@code k} stored vectors with the highest inner product with {@code query} (cosine, since all
+     * vectors are L2-normalised), best first.
+     *
+     * @throws IllegalArgumentException if the query's dimension differs from the index's or k < 1
+     */
+    List<SearchHit> search(float[] query, int k);
+
+    /** A stored image with its metadata and vector, if the id is known. */
+    Optional<StoredImage> get(String id);
+}
