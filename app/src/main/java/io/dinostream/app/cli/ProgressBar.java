@@ -1,0 +1,58 @@
+package io.dinostream.app.cli;
+
+import java.io.PrintStream;
+
+/**
+ * A one-line progress bar on a terminal ({@code [#####.....] 512/1000 51% 230/s}). When the output is
+ * not a terminal it prints a plain line at most every few seconds instead of redrawing.
+ */
+public final class ProgressBar {
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final String label;
+    private final long total;
+    private final boolean terminal;
+    private final long startNanos = System.nanoTime();
+    private long lastPrintNanos;
+    private long lastValue = -1;
+
+    public ProgressBar(PrintStream out, String label, long total) {
+        this.out = out;
+        this.label = label;
+        this.total = Math.max(total, 1);
+        this.terminal = System.console() != null;
+    }
+
+    /** Shows {@code done} items finished. Cheap to call often: it redraws at most ten times a second. */
+    public synchronized void update(long done) {
+        long now = System.nanoTime();
+        long minInterval = terminal ? 100_000_000L : 5_000_000_000L;
+        if (done == lastValue || (done < total && now - lastPrintNanos < minInterval)) {
+            return;
+        }
+        lastPrintNanos = now;
+        lastValue = done;
+        double seconds = Math.max((now - startNanos) / 1e9, 1e-3);
+        int filled = (int) (WIDTH * Math.min(done, total) / total);
+        String line = String.format(
+                "%s [%s%s] %d/%d %3d%% %.0f/s",
+                label, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, 100 * done / total, done / seconds);
+        if (terminal) {
+            out.print("\r" + line);
+            if (done >= total) {
+                out.println();
+            }
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Ends the bar's line, if it is still open, after a stop short of the total. */
+    public synchronized void finish() {
+        if (terminal && lastValue >= 0 && lastValue < total) {
+            out.println();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.dinostream.common.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * An in-process Kafka cluster of KRaft nodes, each a combined broker and controller, listening on
+ * 127.0.0.1. One node serves the embedded default and the tests; three nodes (replication factor 3, min
+ * ISR 2) let tests stop a broker while clients keep working. Restarting on the same directory keeps the
+ * data: the storage is formatted only once.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final String CLUSTER_ID_FILE = "cluster-id";
+
+    private final List<KafkaConfig> configs;
+    private final List<KafkaRaftServer> servers;
+    private final String bootstrapServers;
+    private boolean closed;
+
+    private EmbeddedKafka(List<KafkaConfig> configs, List<KafkaRaftServer> servers, String bootstrapServers) {
+        this.configs = configs;
+        this.servers = servers;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts one node whose logs live under {@code dir}. */
+    public static EmbeddedKafka start(Path dir) {
+        return start(dir, 1);
+    }
+
+    /**
+     * Starts {@code nodes} nodes whose logs live under {@code dir}. Ports are free ones chosen now; a
+     * restart on the same directory picks new ports.
+     */
+    public static EmbeddedKafka start(Path dir, int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be >= 1, got " + nodes);
+        }
+        try {
+            Files.createDirectories(dir);
+            String clusterId = clusterId(dir);
+            int[] brokerPorts = new int[nodes];
+            int[] controllerPorts = new int[nodes];
+            for (int i = 0; i < nodes; i++) {
+                brokerPorts[i] = freePort();
+                controllerPorts[i] = freePort();
+            }
+            StringBuilder voters = new StringBuilder();
+            for (int i = 0; i < nodes; i++) {
+                voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+            }
+            List<KafkaConfig> configs = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                Path logDir = dir.resolve("node-" + (i + 1));
+                KafkaConfig config = KafkaConfig.fromProps(
+                        nodeProperties(i + 1, nodes, brokerPorts[i], controllerPorts[i], voters.toString(), logDir),
+                        false);
+                formatIfNeeded(config, clusterId, logDir);
+                configs.add(config);
+            }
+            List<KafkaRaftServer> servers = startAll(configs);
+            String bootstrap = java.util.Arrays.stream(brokerPorts)
+                    .mapToObj(p -> "127.0.0.1:" + p)
+                    .collect(Collectors.joining(","));
+            return new EmbeddedKafka(configs, servers, bootstrap);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dir, e);
+        }
+    }
+
+    /** Comma-separated host:port list of every node's client listener. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public int nodeCount() {
+        return servers.size();
+    }
+
+    /** Stops node {@code index} (0-based) and waits until it is down. */
+    public synchronized void stopNode(int index) {
+        KafkaRaftServer server = servers.get(index);
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            servers.set(index, null);
+        }
+    }
+
+    /** Restarts a stopped node on its directory and ports. */
+    public synchronized void restartNode(int index) {
+        if (servers.get(index) == null) {
+            KafkaRaftServer server = new KafkaRaftServer(configs.get(index), Time.SYSTEM);
+            server.startup();
+            servers.set(index, server);
+        }
+    }
+
+    /** Stops every node, in reverse order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            KafkaRaftServer server = servers.get(i);
+            if (server != null) {
+                server.shutdown();
+            }
+        }
+        for (KafkaRaftServer server : servers) {
+            if (server != null) {
+                server.awaitShutdown();
+            }
+        }
+    }
+
+    private static List<KafkaRaftServer> startAll(List<KafkaConfig> configs) {
+        List<KafkaRaftServer> servers = new ArrayList<>();
+        for (KafkaConfig config : configs) {
+            servers.add(new KafkaRaftServer(config, Time.SYSTEM));
+        }
+        // A combined node's startup() waits for a quorum: start them in parallel.
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (KafkaRaftServer server : servers) {
+            started.add(CompletableFuture.runAsync(server::startup));
+        }
+        CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
+        return servers;
+    }
+
+    private static Properties nodeProperties(
+            int nodeId, int nodes, int brokerPort, int controllerPort, String voters, Path logDir) {
+        String replication = Integer.toString(nodes >= 3 ? 3 : 1);
+        String minIsr = Integer.toString(nodes >= 3 ? 2 : 1);
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.quorum.voters", voters);
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        p.put("default.replication.factor", replication);
+        p.put("min.insync.replicas", minIsr);
+        p.put("offsets.topic.replication.factor", replication);
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", replication);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", replication);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.min.session.timeout.ms", "1000");
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        // Images are large records: let the broker accept the largest image plus headers.
+        p.put("message.max.bytes", Integer.toString(KafkaClients.MAX_RECORD_BYTES_CEILING));
+        p.put("replica.fetch.max.bytes", Integer.toString(KafkaClients.MAX_RECORD_BYTES_CEILING));
+        // The 128 MB default is allocated up front per node.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+        p.put("auto.create.topics.enable", "false");
+        return p;
+    }
+
+    private static void formatIfNeeded(KafkaConfig config, String clusterId, Path logDir) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        Files.createDirectories(logDir);
+        try {
+            new org.apache.kafka.metadata.storage.Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setClusterId(clusterId)
+                    .setNodeId(config.nodeId())
+                    .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+                    .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+        } catch (Exception e) {
+            throw new IOException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String clusterId(Path dir) throws IOException {
+        Path file = dir.resolve(CLUSTER_ID_FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        String id = Uuid.randomUuid().toString();
+        Files.writeString(file, id);
+        return id;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
