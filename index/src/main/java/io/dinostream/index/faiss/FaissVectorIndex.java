@@ -1,0 +1,146 @@
+package io.dinostream.index.faiss;
+
+import io.dinostream.index.faiss.binding.IDSelectorBatch;
+import io.dinostream.index.faiss.binding.IndexFlatIP;
+import io.dinostream.index.faiss.binding.IndexIDMap2;
+import io.dinostream.index.vector.Neighbors;
+import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.index.vector.Vectors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+
+/**
+ * Exact inner-product search in FAISS: an {@code IndexIDMap2} over an {@code IndexFlatIP}. Upsert is
+ * remove-then-add (FAISS has no replace); within one upsert the last vector of a repeated id wins.
+ *
+ * <p>Native memory: both FAISS objects are allocated from Java and owned here; {@link #close()} deletes the
+ * id map first (it holds a raw pointer to the flat index, {@code own_fields=false}), then the flat index.
+ * Every call's temporary buffers are freed before it returns.
+ *
+ * <p>Threading as {@link VectorIndex} states: concurrent searches are safe, writes are not.
+ */
+public final class FaissVectorIndex implements VectorIndex {
+    private final int dimension;
+    private IndexFlatIP flat;
+    private IndexIDMap2 idMap;
+
+    public FaissVectorIndex(int dimension) {
+        this.dimension = Vectors.checkDimension(dimension);
+        FaissNative.load();
+        flat = new IndexFlatIP(dimension);
+        idMap = new IndexIDMap2(flat);
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public long size() {
+        return open().ntotal();
+    }
+
+    @Override
+    public void upsert(long[] ids, float[] vectors) {
+        IndexIDMap2 index = open();
+        Vectors.checkUpsert(ids, vectors, dimension);
+        if (ids.length == 0) {
+            return;
+        }
+        // Last occurrence wins: FAISS would otherwise store a repeated id twice.
+        Map<Long, Integer> lastRow = new LinkedHashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            lastRow.put(ids[i], i);
+        }
+        long[] uniqueIds = new long[lastRow.size()];
+        float[] rows = vectors;
+        if (lastRow.size() != ids.length) {
+            rows = new float[lastRow.size() * dimension];
+        }
+        int r = 0;
+        for (Map.Entry<Long, Integer> entry : lastRow.entrySet()) {
+            uniqueIds[r] = entry.getKey();
+            if (rows != vectors) {
+                System.arraycopy(vectors, entry.getValue() * dimension, rows, r * dimension, dimension);
+            }
+            r++;
+        }
+        remove(uniqueIds);
+        try (LongPointer idPointer = new LongPointer(uniqueIds);
+                FloatPointer vectorPointer = new FloatPointer(rows)) {
+            index.add_with_ids(uniqueIds.length, vectorPointer, idPointer);
+        }
+    }
+
+    @Override
+    public long remove(long[] ids) {
+        IndexIDMap2 index = open();
+        if (ids.length == 0 || index.ntotal() == 0) {
+            return 0;
+        }
+        try (LongPointer idPointer = new LongPointer(ids);
+                IDSelectorBatch selector = new IDSelectorBatch(ids.length, idPointer)) {
+            return index.remove_ids(selector);
+        }
+    }
+
+    @Override
+    public List<Neighbors> search(float[] queries, int k) {
+        IndexIDMap2 index = open();
+        int n = Vectors.checkSearch(queries, k, dimension);
+        long stored = index.ntotal();
+        int kEffective = (int) Math.min(k, stored);
+        List<Neighbors> results = new ArrayList<>(n);
+        if (kEffective == 0) {
+            for (int q = 0; q < n; q++) {
+                results.add(new Neighbors(new long[0], new float[0]));
+            }
+            return results;
+        }
+        long[] labels = new long[n * kEffective];
+        float[] distances = new float[n * kEffective];
+        try (FloatPointer queryPointer = new FloatPointer(queries);
+                FloatPointer distancePointer = new FloatPointer(distances.length);
+                LongPointer labelPointer = new LongPointer(labels.length)) {
+            index.search(n, queryPointer, kEffective, distancePointer, labelPointer);
+            distancePointer.get(distances);
+            labelPointer.get(labels);
+        }
+        for (int q = 0; q < n; q++) {
+            int count = 0;
+            while (count < kEffective && labels[q * kEffective + count] != NO_ID) {
+                count++;
+            }
+            long[] ids = new long[count];
+            float[] scores = new float[count];
+            System.arraycopy(labels, q * kEffective, ids, 0, count);
+            System.arraycopy(distances, q * kEffective, scores, 0, count);
+            results.add(new Neighbors(ids, scores));
+        }
+        return results;
+    }
+
+    @Override
+    public void close() {
+        if (idMap != null) {
+            idMap.close();
+            idMap = null;
+        }
+        if (flat != null) {
+            flat.close();
+            flat = null;
+        }
+    }
+
+    private IndexIDMap2 open() {
+        if (idMap == null) {
+            throw new IllegalStateException("FAISS index is closed");
+        }
+        return idMap;
+    }
+}

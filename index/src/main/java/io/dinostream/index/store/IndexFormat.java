@@ -1,0 +1,147 @@
+package io.dinostream.index.store;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The on-disk layout of the index's RocksDB store, format version {@value #VERSION}. Documented field by
+ * field here and in {@code index/README.md}; a change of layout means a new version number and a
+ * migration (or a rebuild from Kafka), never an in-place edit.
+ *
+ * <p>Column families (besides RocksDB's unused {@code default}):
+ *
+ * <dl>
+ *   <dt>{@code info}
+ *   <dd>key: UTF-8 name; value per name: {@code format.version} = UTF-8 decimal; {@code
+ *       embedding.spec} = JSON object {@code {modelId, modelVersion, dimension, pooling,
+ *       normalisation}} fixed by the first vector; {@code ids.next} = 8-byte big-endian next numeric id.
+ *   <dt>{@code ids}
+ *   <dd>two maps in one family, told apart by the first key byte: {@code 0x01} + UTF-8 image id &rarr;
+ *       8-byte big-endian numeric id; {@code 0x02} + 8-byte big-endian numeric id &rarr; UTF-8 image id.
+ *       Numeric ids are assigned from {@code ids.next}, start at 1, are never reused and are the ids
+ *       FAISS stores.
+ *   <dt>{@code vectors}
+ *   <dd>key: UTF-8 image id; value: the embedding as consecutive little-endian float32 (the wire format
+ *       of {@code dinostream.embeddings.v1}).
+ *   <dt>{@code images}
+ *   <dd>key: UTF-8 image id; value: 2-byte big-endian length {@code L}, {@code L} bytes UTF-8 content
+ *       type, then the encoded image bytes.
+ *   <dt>{@code meta}
+ *   <dd>key: UTF-8 image id; value: UTF-8 JSON object {@code {metadata: object, source: string|null,
+ *       ingestTimeMillis: number, space: string|null}} where {@code space} is the embedding's {@code
+ *       EmbeddingSpec.spaceKey()} once a vector has arrived.
+ *   <dt>{@code offsets}
+ *   <dd>key: UTF-8 {@code topic + ":" + partition}; value: 8-byte big-endian offset of the next record to
+ *       apply. Written in the same atomic batch as the records they cover: the store, not the consumer
+ *       group, is the truth about what has been applied.
+ * </dl>
+ */
+public final class IndexFormat {
+    /** The current format version. */
+    public static final int VERSION = 1;
+
+    public static final String CF_INFO = "info";
+    public static final String CF_IDS = "ids";
+    public static final String CF_VECTORS = "vectors";
+    public static final String CF_IMAGES = "images";
+    public static final String CF_META = "meta";
+    public static final String CF_OFFSETS = "offsets";
+
+    /** Every column family of the format, in the order they are opened (after {@code default}). */
+    public static final List<String> COLUMN_FAMILIES =
+            List.of(CF_INFO, CF_IDS, CF_VECTORS, CF_IMAGES, CF_META, CF_OFFSETS);
+
+    public static final String INFO_FORMAT_VERSION = "format.version";
+    public static final String INFO_EMBEDDING_SPEC = "embedding.spec";
+    public static final String INFO_IDS_NEXT = "ids.next";
+
+    /** The first numeric id handed out. */
+    public static final long FIRST_ID = 1L;
+
+    static final byte ID_BY_NAME = 0x01;
+    static final byte NAME_BY_ID = 0x02;
+
+    private IndexFormat() {}
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    static long readLong(byte[] bytes) {
+        if (bytes.length != Long.BYTES) {
+            throw new CorruptStoreException("expected an 8-byte value, got " + bytes.length + " bytes");
+        }
+        return ByteBuffer.wrap(bytes).getLong();
+    }
+
+    static byte[] idByNameKey(String imageId) {
+        byte[] name = utf8(imageId);
+        byte[] key = new byte[name.length + 1];
+        key[0] = ID_BY_NAME;
+        System.arraycopy(name, 0, key, 1, name.length);
+        return key;
+    }
+
+    static byte[] nameByIdKey(long id) {
+        return ByteBuffer.allocate(1 + Long.BYTES).put(NAME_BY_ID).putLong(id).array();
+    }
+
+    static byte[] offsetKey(String topic, int partition) {
+        return utf8(topic + ":" + partition);
+    }
+
+    static byte[] encodeImage(String contentType, byte[] bytes) {
+        byte[] type = utf8(contentType);
+        if (type.length > 0xFFFF) {
+            throw new IllegalArgumentException("content type longer than 65535 bytes");
+        }
+        return ByteBuffer.allocate(2 + type.length + bytes.length)
+                .putShort((short) type.length)
+                .put(type)
+                .put(bytes)
+                .array();
+    }
+
+    static StoredBlob decodeImage(byte[] value) {
+        if (value.length < 2) {
+            throw new CorruptStoreException("image value shorter than its 2-byte header");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        int typeLength = Short.toUnsignedInt(buffer.getShort());
+        if (value.length < 2 + typeLength) {
+            throw new CorruptStoreException("image value shorter than its content type");
+        }
+        String type = new String(value, 2, typeLength, StandardCharsets.UTF_8);
+        byte[] bytes = new byte[value.length - 2 - typeLength];
+        System.arraycopy(value, 2 + typeLength, bytes, 0, bytes.length);
+        return new StoredBlob(type, bytes);
+    }
+
+    static byte[] encodeVector(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(vector);
+        return buffer.array();
+    }
+
+    static float[] decodeVector(byte[] bytes) {
+        if (bytes.length % Float.BYTES != 0) {
+            throw new CorruptStoreException("vector value of " + bytes.length + " bytes is not float32s");
+        }
+        float[] vector = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+        return vector;
+    }
+
+    /** An image's content type and bytes as stored. */
+    record StoredBlob(String contentType, byte[] bytes) {}
+}

@@ -1,0 +1,470 @@
+package io.dinostream.index.worker;
+
+import io.dinostream.common.wire.DeadLetters;
+import io.dinostream.common.wire.EmbeddingSpec;
+import io.dinostream.common.wire.Topics;
+import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchHit;
+import io.dinostream.index.StoredImage;
+import io.dinostream.index.faiss.FaissNative;
+import io.dinostream.index.faiss.FaissVectorIndex;
+import io.dinostream.index.store.CorruptStoreException;
+import io.dinostream.index.store.ImageMeta;
+import io.dinostream.index.store.IndexStore;
+import io.dinostream.index.vector.Neighbors;
+import io.dinostream.index.vector.VectorIndex;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The index role: consumes {@code dinostream.images.v1} and {@code dinostream.embeddings.v1}, keeps them in
+ * an {@link IndexStore} (RocksDB) and a {@link FaissVectorIndex}, and answers searches ({@link
+ * ImageIndexReader}).
+ *
+ * <h2>Processing and guarantees</h2>
+ *
+ * One thread ({@value #THREAD_NAME}) polls; each polled batch is applied to one RocksDB write batch that
+ * also records, per partition, the offset of the next record to apply. Then, in order: rejected records
+ * are sent to {@code dinostream.dlq.v1} and acknowledged, the batch is written (write-ahead log on),
+ * FAISS is updated, and the Kafka offsets are committed with {@code commitSync}. The store, not the
+ * consumer group, is the truth about progress: on partition assignment the worker seeks to the offsets in
+ * the store (or to the beginning for a partition it never applied), so a new or wiped store re-reads the
+ * topics in full and a crash at any point replays at most one batch (upserts and deletes are idempotent).
+ * The committed group offsets serve monitoring (consumer lag).
+ *
+ * <p>Images and embeddings of an id share a key and so a partition number; the consumer uses the range
+ * assignor so that one instance gets the same partitions of both topics. Running several instances (one
+ * shard each) is not supported yet: a store keeps what it applied even after its partitions move.
+ *
+ * <h2>Threading</h2>
+ *
+ * Searches and look-ups run on the caller's threads, concurrently with each other; a read-write lock makes
+ * each batch's RocksDB write and FAISS update atomic to them. FAISS uses OpenMP inside a search: size its
+ * pool with {@link IndexWorkerOptions#faissThreads()}.
+ *
+ * <h2>Closing</h2>
+ *
+ * {@link #close()} stops the poll loop (which closes the consumer on its own thread), closes the
+ * dead-letter producer, then, under the write lock, closes FAISS and finally the store. Idempotent.
+ */
+public final class IndexWorker implements ImageIndexReader, AutoCloseable {
+    public static final String THREAD_NAME = "dinostream-index-worker";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexWorker.class);
+    /** Room for record and batch overhead above the largest image in one fetch. */
+    private static final int FETCH_OVERHEAD_BYTES = 64 * 1024;
+    /** Room for the dead-letter headers above the original record. */
+    private static final int DEAD_LETTER_OVERHEAD_BYTES = 1024 * 1024;
+
+    private static final int REBUILD_CHUNK = 4096;
+
+    private final IndexWorkerOptions options;
+    private final IndexStore store;
+    private final RecordApplier applier;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final Thread thread;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+
+    // Guarded by lock: replaced only under the write lock.
+    private VectorIndex vectors;
+    private boolean closed;
+
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private IndexWorker(
+            IndexWorkerOptions options,
+            IndexStore store,
+            VectorIndex vectors,
+            KafkaConsumer<byte[], byte[]> consumer,
+            KafkaProducer<byte[], byte[]> deadLetters) {
+        this.options = options;
+        this.store = store;
+        this.vectors = vectors;
+        this.consumer = consumer;
+        this.deadLetters = deadLetters;
+        this.applier = new RecordApplier(options.imageMaxBytes());
+        this.thread = new Thread(this::run, THREAD_NAME);
+    }
+
+    /**
+     * Opens the store in {@link IndexWorkerOptions#storeDirectory()}, rebuilds FAISS from it, and starts
+     * consuming.
+     *
+     * @throws io.dinostream.index.store.IndexStoreException if the store cannot be opened
+     * @throws org.apache.kafka.common.KafkaException if the Kafka clients cannot be created
+     */
+    public static IndexWorker start(IndexWorkerOptions options) {
+        if (options.faissThreads() > 0) {
+            FaissNative.setThreads(options.faissThreads());
+        }
+        List<AutoCloseable> created = new ArrayList<>();
+        try {
+            IndexStore store = IndexStore.open(options.storeDirectory());
+            created.add(store);
+            VectorIndex vectors = rebuild(store);
+            if (vectors != null) {
+                created.add(vectors);
+            }
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(options));
+            created.add(producer);
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(options));
+            created.add(consumer);
+            IndexWorker worker = new IndexWorker(options, store, vectors, consumer, producer);
+            worker.thread.start();
+            return worker;
+        } catch (RuntimeException e) {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                try {
+                    created.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Builds the FAISS index from the store's vectors; null if the store has none yet. */
+    private static VectorIndex rebuild(IndexStore store) {
+        Optional<EmbeddingSpec> spec = store.embeddingSpec();
+        if (spec.isEmpty()) {
+            return null;
+        }
+        long started = System.nanoTime();
+        int dimension = spec.get().dimension();
+        FaissVectorIndex index = new FaissVectorIndex(dimension);
+        try {
+            long[] ids = new long[REBUILD_CHUNK];
+            float[] flat = new float[REBUILD_CHUNK * dimension];
+            int[] filled = {0};
+            store.forEachVector((imageId, numericId, vector) -> {
+                if (vector.length != dimension) {
+                    throw new CorruptStoreException("stored vector of '" + imageId + "' has " + vector.length
+                            + " floats, the store's space has " + dimension);
+                }
+                ids[filled[0]] = numericId;
+                System.arraycopy(vector, 0, flat, filled[0] * dimension, dimension);
+                if (++filled[0] == REBUILD_CHUNK) {
+                    index.upsert(ids, flat);
+                    filled[0] = 0;
+                }
+            });
+            if (filled[0] > 0) {
+                index.upsert(
+                        java.util.Arrays.copyOf(ids, filled[0]), java.util.Arrays.copyOf(flat, filled[0] * dimension));
+            }
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+        LOG.info(
+                "rebuilt FAISS from {}: {} vectors of space {} in {} ms",
+                store.directory(),
+                index.size(),
+                spec.get().spaceKey(),
+                (System.nanoTime() - started) / 1_000_000);
+        return index;
+    }
+
+    static Map<String, Object> consumerConfig(IndexWorkerOptions options) {
+        int partitionFetch = options.imageMaxBytes() + FETCH_OVERHEAD_BYTES;
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, options.groupId() + "-consumer");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The embedder writes transactionally (exactly-once): never apply aborted records.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetch);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(partitionFetch, 50 * 1024 * 1024));
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        config.putAll(options.clientOverrides());
+        return config;
+    }
+
+    static Map<String, Object> producerConfig(IndexWorkerOptions options) {
+        int maxRequest = options.imageMaxBytes() + DEAD_LETTER_OVERHEAD_BYTES;
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, options.groupId() + "-dlq");
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequest);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, 2L * maxRequest));
+        config.putAll(options.clientOverrides());
+        return config;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.IMAGES, Topics.EMBEDDINGS), new SeekToStoredOffsets());
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(options.pollTimeout());
+                if (!records.isEmpty()) {
+                    applyBatch(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                failure = e;
+                LOG.error("index worker woken up unexpectedly; stopped", e);
+            }
+        } catch (Throwable e) { // NOPMD: anything that escapes stops the worker and is reported by failure()
+            failure = e;
+            LOG.error("index worker failed and stopped; restart it to resume from the store's offsets", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void applyBatch(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+        FaissChanges changes = new FaissChanges();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        try (IndexStore.Batch batch = store.newBatch()) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                try {
+                    applier.apply(record, batch, changes);
+                } catch (RejectedRecordException e) {
+                    LOG.warn(
+                            "dead-lettering {}-{}@{}: {}",
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            e.getMessage());
+                    rejected.add(DeadLetters.of(record, DeadLetters.STAGE_INDEX, e));
+                }
+                batch.putNextOffset(record.topic(), record.partition(), record.offset() + 1);
+                commit.put(
+                        new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1));
+            }
+            // Dead letters are acknowledged before the offsets that skip them are stored.
+            sendDeadLetters(rejected);
+            lock.writeLock().lock();
+            try {
+                batch.write();
+                applyToFaiss(changes, batch);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+        processed.addAndGet(records.count());
+        deadLettered.addAndGet(rejected.size());
+        consumer.commitSync(commit);
+    }
+
+    /** Called with the write lock held, after the store batch is written. */
+    private void applyToFaiss(FaissChanges changes, IndexStore.Batch batch) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (vectors == null) {
+            if (!changes.hasUpserts()) {
+                return;
+            }
+            EmbeddingSpec spec = batch.embeddingSpec()
+                    .orElseThrow(() -> new IllegalStateException("vectors upserted before the space was fixed"));
+            vectors = new FaissVectorIndex(spec.dimension());
+        }
+        changes.applyTo(vectors);
+    }
+
+    private void sendDeadLetters(List<ProducerRecord<byte[], byte[]>> rejected) throws InterruptedException {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(rejected.size());
+        for (ProducerRecord<byte[], byte[]> record : rejected) {
+            sent.add(deadLetters.send(record));
+        }
+        deadLetters.flush();
+        for (Future<RecordMetadata> future : sent) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot write to " + Topics.DEAD_LETTERS, e.getCause());
+            }
+        }
+    }
+
+    /** Seeks each assigned partition to the store's next offset, or to the beginning if it has none. */
+    private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                OptionalLong next = store.nextOffset(partition.topic(), partition.partition());
+                if (next.isPresent()) {
+                    consumer.seek(partition, next.getAsLong());
+                } else {
+                    fromStart.add(partition);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                consumer.seekToBeginning(fromStart);
+            }
+            LOG.info("assigned {}; from the beginning: {}", partitions, fromStart);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            LOG.info("revoked {}", partitions);
+        }
+    }
+
+    @Override
+    public long size() {
+        return read(v -> v == null ? 0L : v.size());
+    }
+
+    /** The vector length of this index, once the first vector fixed it. */
+    public Optional<EmbeddingSpec> embeddingSpec() {
+        return read(v -> store.embeddingSpec());
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        return read(v -> {
+            if (v == null) {
+                return List.of();
+            }
+            if (query.length != v.dimension()) {
+                throw new IllegalArgumentException(
+                        "query has " + query.length + " floats, the index holds dimension " + v.dimension());
+            }
+            Neighbors neighbors = v.search(query, k).get(0);
+            List<SearchHit> hits = new ArrayList<>(neighbors.size());
+            for (int rank = 0; rank < neighbors.size(); rank++) {
+                long numericId = neighbors.id(rank);
+                String imageId = store.imageId(numericId)
+                        .orElseThrow(() -> new CorruptStoreException("FAISS id " + numericId + " has no image id"));
+                String metadata = store.meta(imageId).map(ImageMeta::metadataJson).orElse("{}");
+                hits.add(new SearchHit(imageId, neighbors.score(rank), metadata));
+            }
+            return hits;
+        });
+    }
+
+    @Override
+    public Optional<StoredImage> get(String id) {
+        return read(v -> store.get(id));
+    }
+
+    /** Records polled and applied (or dead-lettered) so far by this instance. */
+    public long processedRecords() {
+        return processed.get();
+    }
+
+    /** Records sent to the dead-letter topic so far by this instance. */
+    public long deadLetteredRecords() {
+        return deadLettered.get();
+    }
+
+    /** The error that stopped the poll loop, if it stopped on its own. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** True while the poll loop runs. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private <T> T read(Function<VectorIndex, T> action) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("index worker is closed");
+            }
+            return action.apply(vectors);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Stops consuming and releases everything, in this order: the poll loop (its thread closes the
+     * consumer), the dead-letter producer, FAISS, the store. Idempotent; searches after it throw
+     * {@link IllegalStateException}.
+     */
+    @Override
+    public synchronized void close() {
+        if (!running && !thread.isAlive() && closed) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            deadLetters.close(Duration.ofSeconds(10));
+        } finally {
+            lock.writeLock().lock();
+            try {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        if (vectors != null) {
+                            vectors.close();
+                        }
+                    } finally {
+                        store.close();
+                    }
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

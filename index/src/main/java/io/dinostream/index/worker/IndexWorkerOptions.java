@@ -1,0 +1,91 @@
+package io.dinostream.index.worker;
+
+import io.dinostream.common.config.DinostreamConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an {@link IndexWorker} needs. Immutable; build from {@link #fromConfig} and adjust with the
+ * {@code with*} methods.
+ *
+ * @param bootstrapServers Kafka bootstrap servers, non-empty
+ * @param storeDirectory the RocksDB directory of this index instance
+ * @param imageMaxBytes the largest image the topics carry; sizes fetches and dead-letter records
+ * @param groupId the consumer group (used for offset commits, i.e. monitoring: the store holds the truth)
+ * @param pollTimeout longest wait of one poll
+ * @param faissThreads OpenMP threads for FAISS, 0 to keep the library default
+ * @param clientOverrides extra Kafka client properties applied to consumer and producer last
+ */
+public record IndexWorkerOptions(
+        String bootstrapServers,
+        Path storeDirectory,
+        int imageMaxBytes,
+        String groupId,
+        Duration pollTimeout,
+        int faissThreads,
+        Map<String, Object> clientOverrides) {
+    public static final String DEFAULT_GROUP_ID = "dinostream-index";
+    /** Where the store lives under {@code data.dir}. */
+    public static final String STORE_SUBDIRECTORY = "index";
+
+    public IndexWorkerOptions {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(storeDirectory, "storeDirectory");
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(pollTimeout, "pollTimeout");
+        clientOverrides = Map.copyOf(clientOverrides);
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must not be empty");
+        }
+        if (imageMaxBytes < 1) {
+            throw new IllegalArgumentException("imageMaxBytes must be positive, got " + imageMaxBytes);
+        }
+        if (groupId.isBlank()) {
+            throw new IllegalArgumentException("groupId must not be empty");
+        }
+        if (pollTimeout.isNegative() || pollTimeout.isZero()) {
+            throw new IllegalArgumentException("pollTimeout must be positive, got " + pollTimeout);
+        }
+        if (faissThreads < 0) {
+            throw new IllegalArgumentException("faissThreads must be >= 0, got " + faissThreads);
+        }
+    }
+
+    /**
+     * Options from the typed configuration: {@code bootstrap.servers}, {@code data.dir}/index, {@code
+     * image.max.bytes}, and {@code index.commit.interval.ms} as the poll timeout (at least 10 ms).
+     */
+    public static IndexWorkerOptions fromConfig(DinostreamConfig config) {
+        int interval = config.getInt(DinostreamConfig.INDEX_COMMIT_INTERVAL_MS);
+        return new IndexWorkerOptions(
+                config.bootstrapServers(),
+                config.dataDir().resolve(STORE_SUBDIRECTORY),
+                config.imageMaxBytes(),
+                DEFAULT_GROUP_ID,
+                Duration.ofMillis(Math.max(10, interval)),
+                0,
+                Map.of());
+    }
+
+    public IndexWorkerOptions withStoreDirectory(Path directory) {
+        return new IndexWorkerOptions(
+                bootstrapServers, directory, imageMaxBytes, groupId, pollTimeout, faissThreads, clientOverrides);
+    }
+
+    public IndexWorkerOptions withGroupId(String group) {
+        return new IndexWorkerOptions(
+                bootstrapServers, storeDirectory, imageMaxBytes, group, pollTimeout, faissThreads, clientOverrides);
+    }
+
+    public IndexWorkerOptions withFaissThreads(int threads) {
+        return new IndexWorkerOptions(
+                bootstrapServers, storeDirectory, imageMaxBytes, groupId, pollTimeout, threads, clientOverrides);
+    }
+
+    public IndexWorkerOptions withClientOverrides(Map<String, Object> overrides) {
+        return new IndexWorkerOptions(
+                bootstrapServers, storeDirectory, imageMaxBytes, groupId, pollTimeout, faissThreads, overrides);
+    }
+}

@@ -1,0 +1,179 @@
+package io.dinostream.index.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link VectorIndex}; every implementation extends this class. Vectors are small integers
+ * so that inner products are exact in float and ties are real.
+ */
+public abstract class VectorIndexConformanceTest {
+    /** Tolerance for scores: sums of a few products of small integers are exact in float32. */
+    private static final float EXACT = 0f;
+
+    protected static final int DIM = 4;
+
+    private VectorIndex index;
+
+    protected abstract VectorIndex create(int dimension);
+
+    @BeforeEach
+    void open() {
+        index = create(DIM);
+    }
+
+    @AfterEach
+    void close() {
+        index.close();
+    }
+
+    private static float[] v(float... values) {
+        return values;
+    }
+
+    @Test
+    void emptyIndexHasNoNeighbours() {
+        assertEquals(DIM, index.dimension());
+        assertEquals(0, index.size());
+        List<Neighbors> results = index.search(new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0)}, 5);
+        assertEquals(2, results.size());
+        assertEquals(0, results.get(0).size());
+        assertEquals(0, results.get(1).size());
+    }
+
+    @Test
+    void searchOrdersByDescendingInnerProduct() {
+        index.upsert(new long[] {10, 20, 30}, new float[][] {v(1, 0, 0, 0), v(3, 0, 0, 0), v(-2, 0, 0, 0)});
+        Neighbors n = index.search(v(1, 0, 0, 0), 3).get(0);
+        assertArrayEquals(new long[] {20, 10, 30}, n.ids());
+        assertArrayEquals(new float[] {3, 1, -2}, n.scores(), EXACT);
+    }
+
+    @Test
+    void kLargerThanSizeReturnsAllStored() {
+        index.upsert(new long[] {1, 2}, new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0)});
+        Neighbors n = index.search(v(1, 1, 0, 0), 10).get(0);
+        assertEquals(2, n.size());
+        assertEquals(Set.of(1L, 2L), Set.of(n.id(0), n.id(1)));
+    }
+
+    @Test
+    void kSmallerThanSizeReturnsTheBest() {
+        index.upsert(new long[] {1, 2, 3, 4}, new float[][] {v(1, 0, 0, 0), v(2, 0, 0, 0), v(3, 0, 0, 0), v(4, 0, 0, 0)
+        });
+        Neighbors n = index.search(v(1, 0, 0, 0), 2).get(0);
+        assertArrayEquals(new long[] {4, 3}, n.ids());
+    }
+
+    @Test
+    void upsertReplacesAnExistingId() {
+        index.upsert(new long[] {7}, new float[][] {v(1, 0, 0, 0)});
+        index.upsert(new long[] {7}, new float[][] {v(0, 5, 0, 0)});
+        assertEquals(1, index.size());
+        Neighbors n = index.search(v(0, 1, 0, 0), 5).get(0);
+        assertArrayEquals(new long[] {7}, n.ids());
+        assertArrayEquals(new float[] {5}, n.scores(), EXACT);
+    }
+
+    @Test
+    void lastOccurrenceWinsWithinOneUpsert() {
+        index.upsert(new long[] {7, 8, 7}, new float[][] {v(1, 0, 0, 0), v(0, 0, 1, 0), v(0, 2, 0, 0)});
+        assertEquals(2, index.size());
+        Neighbors n = index.search(v(0, 1, 0, 0), 5).get(0);
+        assertEquals(7, n.id(0));
+        assertEquals(2f, n.score(0), EXACT);
+    }
+
+    @Test
+    void removeDeletesOnlyPresentIds() {
+        index.upsert(new long[] {1, 2, 3}, new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0), v(0, 0, 1, 0)});
+        assertEquals(1, index.remove(new long[] {2, 99}));
+        assertEquals(2, index.size());
+        Neighbors n = index.search(v(1, 1, 1, 0), 5).get(0);
+        assertEquals(Set.of(1L, 3L), Set.of(n.id(0), n.id(1)));
+        assertEquals(0, index.remove(new long[] {2}));
+        assertEquals(0, index.remove(new long[0]));
+    }
+
+    @Test
+    void removedIdCanBeAddedAgain() {
+        index.upsert(new long[] {1}, new float[][] {v(1, 0, 0, 0)});
+        index.remove(new long[] {1});
+        assertEquals(0, index.size());
+        assertEquals(0, index.search(v(1, 0, 0, 0), 1).get(0).size());
+        index.upsert(new long[] {1}, new float[][] {v(0, 0, 0, 2)});
+        Neighbors n = index.search(v(0, 0, 0, 1), 1).get(0);
+        assertArrayEquals(new long[] {1}, n.ids());
+        assertArrayEquals(new float[] {2}, n.scores(), EXACT);
+    }
+
+    @Test
+    void tiesReturnAllTiedIdsWithEqualScores() {
+        index.upsert(new long[] {5, 6, 7, 8}, new float[][] {v(1, 0, 0, 0), v(1, 0, 0, 0), v(1, 0, 0, 0), v(0, 1, 0, 0)
+        });
+        Neighbors n = index.search(v(1, 0, 0, 0), 3).get(0);
+        // Order among ties is unspecified: compare as a set, scores exactly.
+        assertEquals(Set.of(5L, 6L, 7L), new HashSet<>(List.of(n.id(0), n.id(1), n.id(2))));
+        assertArrayEquals(new float[] {1, 1, 1}, n.scores(), EXACT);
+    }
+
+    @Test
+    void batchedQueriesAnswerEachQuery() {
+        index.upsert(new long[] {1, 2}, new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0)});
+        List<Neighbors> results = index.search(new float[][] {v(0, 1, 0, 0), v(1, 0, 0, 0)}, 1);
+        assertEquals(2, results.get(0).id(0));
+        assertEquals(1, results.get(1).id(0));
+    }
+
+    @Test
+    void largeIdsRoundTrip() {
+        long big = Long.MAX_VALUE - 3;
+        index.upsert(new long[] {big, Long.MIN_VALUE}, new float[][] {v(0, 0, 3, 0), v(0, 0, 1, 0)});
+        Neighbors n = index.search(v(0, 0, 1, 0), 2).get(0);
+        assertArrayEquals(new long[] {big, Long.MIN_VALUE}, n.ids());
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        assertThrows(IllegalArgumentException.class, () -> index.upsert(new long[] {1}, new float[DIM + 1]));
+        assertThrows(IllegalArgumentException.class, () -> index.upsert(new long[] {VectorIndex.NO_ID}, new float[DIM]));
+        assertThrows(IllegalArgumentException.class, () -> index.search(new float[DIM], 0));
+        assertThrows(IllegalArgumentException.class, () -> index.search(new float[DIM - 1], 1));
+        assertThrows(IllegalArgumentException.class, () -> index.search(new float[0], 1));
+        assertEquals(0, index.size());
+    }
+
+    @Test
+    void closeIsIdempotentAndFurtherUseFails() {
+        index.upsert(new long[] {1}, new float[][] {v(1, 0, 0, 0)});
+        index.close();
+        index.close();
+        assertThrows(IllegalStateException.class, () -> index.search(v(1, 0, 0, 0), 1));
+    }
+
+    @Test
+    void neighboursAreNeverMoreThanStoredEvenAfterRemovals() {
+        for (int i = 0; i < 50; i++) {
+            index.upsert(new long[] {i}, new float[][] {v(i, 1, 0, 0)});
+        }
+        index.remove(new long[] {0, 10, 20, 30, 40});
+        Neighbors n = index.search(v(1, 0, 0, 0), 100).get(0);
+        assertEquals(45, n.size());
+        for (long id : n.ids()) {
+            assertTrue(id % 10 != 0, "removed id " + id + " returned");
+        }
+        assertEquals(49, n.id(0));
+        for (int r = 1; r < n.size(); r++) {
+            assertTrue(n.score(r - 1) >= n.score(r), "scores must not increase");
+        }
+    }
+}
