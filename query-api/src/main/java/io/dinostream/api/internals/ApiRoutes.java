@@ -1,0 +1,304 @@
+package io.dinostream.api.internals;
+
+import io.dinostream.api.ApiServerOptions;
+import io.dinostream.common.wire.ImageFormat;
+import io.dinostream.embedder.ImageDecodeException;
+import io.dinostream.embedder.ImageEmbedder;
+import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchHit;
+import io.dinostream.index.StoredImage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the API. Handlers run on the event loop; they validate the request there, hand model and
+ * index calls to {@code worker}, and answer when its future completes. Every failure ends in
+ * {@link #onFailure}, which answers with the JSON error body.
+ */
+final class ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final String START_NANOS = "dinostream.startNanos";
+
+    /** The page's policy: everything from this origin, inline script and style, blob: previews. */
+    private static final String PAGE_CSP = "default-src 'self'; img-src 'self' blob: data:; "
+            + "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private final ApiServerOptions options;
+    private final ImageEmbedder embedder;
+    private final ImageIndexReader index;
+    private final WorkerExecutor worker;
+    private final Buffer page;
+    private final AtomicLong internalErrors = new AtomicLong();
+
+    ApiRoutes(
+            ApiServerOptions options,
+            ImageEmbedder embedder,
+            ImageIndexReader index,
+            WorkerExecutor worker,
+            Buffer page) {
+        this.options = options;
+        this.embedder = embedder;
+        this.index = index;
+        this.worker = worker;
+        this.page = page;
+    }
+
+    Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.put(START_NANOS, System.nanoTime());
+            ctx.next();
+        });
+
+        router.post("/v1/search").handler(this::search);
+        router.route("/v1/search").handler(methodNotAllowed("POST"));
+
+        router.get("/v1/images/:id/similar").handler(this::similar);
+        router.route("/v1/images/:id/similar").handler(methodNotAllowed("GET"));
+
+        router.get("/v1/images/:id/meta").handler(this::imageMeta);
+        router.route("/v1/images/:id/meta").handler(methodNotAllowed("GET"));
+
+        router.get("/v1/images/:id").handler(this::image);
+        router.route("/v1/images/:id").handler(methodNotAllowed("GET"));
+
+        router.get("/health").handler(this::health);
+        router.route("/health").handler(methodNotAllowed("GET"));
+
+        router.get("/").handler(this::page);
+        router.route("/").handler(methodNotAllowed("GET"));
+
+        router.route().handler(ctx -> ctx.fail(ErrorCode.ROUTE_NOT_FOUND.exception(
+                "no route " + ctx.request().method() + " " + RequestParams.clip(ctx.request().path())
+                        + "; see docs/api.md")));
+
+        router.route().failureHandler(this::onFailure);
+        // Failures the router raises before or outside any route (a malformed path, say).
+        for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+            router.errorHandler(status, this::onFailure);
+        }
+        return router;
+    }
+
+    // ---- handlers ----------------------------------------------------------------------------------
+
+    private void search(RoutingContext ctx) {
+        int k = RequestParams.k(ctx);
+        ImageBodyReader.read(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(bytes -> {
+                    Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+                    if (format.isEmpty()) {
+                        return Future.failedFuture(ErrorCode.UNSUPPORTED_IMAGE_FORMAT.exception(
+                                "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
+                                        + ImageFormat.describe(bytes)));
+                    }
+                    JsonObject query = new JsonObject()
+                            .put("format", format.get().name())
+                            .put("bytes", bytes.length);
+                    return worker.executeBlocking(() -> index.search(embedder.embedOne(bytes), k), false)
+                            .map(hits -> JsonViews.searchResponse(embedder.spec(), k, query, hits, tookMs(ctx)));
+                })
+                .onSuccess(body -> sendJson(ctx, 200, body))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Similar to a stored image: a search with its stored vector. The query image itself is left out of
+     * the results, so {@code k} results are other images.
+     */
+    private void similar(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        int k = RequestParams.k(ctx);
+        worker.executeBlocking(
+                        () -> {
+                            StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
+                            if (image.vector() == null) {
+                                throw ErrorCode.IMAGE_NOT_EMBEDDED.exception(
+                                        "image '" + id + "' is stored but not embedded yet; retry shortly");
+                            }
+                            // One more than asked for, since the image itself is normally among the hits.
+                            List<SearchHit> hits = index.search(image.vector(), k + 1);
+                            List<SearchHit> others = new ArrayList<>(k);
+                            for (SearchHit hit : hits) {
+                                if (!hit.id().equals(id) && others.size() < k) {
+                                    others.add(hit);
+                                }
+                            }
+                            return others;
+                        },
+                        false)
+                .map(hits -> JsonViews.searchResponse(
+                        embedder.spec(), k, new JsonObject().put("id", id), hits, tookMs(ctx)))
+                .onSuccess(body -> sendJson(ctx, 200, body))
+                .onFailure(ctx::fail);
+    }
+
+    private void image(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
+                .onSuccess(image -> {
+                    if (image.bytes() == null) {
+                        ctx.fail(ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
+                                "image '" + id + "' has a vector but its bytes are not stored"));
+                        return;
+                    }
+                    ctx.response()
+                            .putHeader(HttpHeaders.CONTENT_TYPE, imageContentType(image))
+                            .putHeader("X-Content-Type-Options", "nosniff")
+                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                            .end(Buffer.buffer(image.bytes()));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void imageMeta(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
+                .onSuccess(image -> sendJson(ctx, 200, JsonViews.imageMeta(image)))
+                .onFailure(ctx::fail);
+    }
+
+    private void health(RoutingContext ctx) {
+        worker.executeBlocking(index::size, false)
+                .onSuccess(size -> sendJson(
+                        ctx,
+                        200,
+                        new JsonObject()
+                                .put("status", "UP")
+                                .put("indexSize", size)
+                                .put("model", JsonViews.model(embedder.spec()))))
+                .onFailure(ctx::fail);
+    }
+
+    private void page(RoutingContext ctx) {
+        ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .putHeader("Content-Security-Policy", PAGE_CSP)
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .end(page);
+    }
+
+    private static io.vertx.core.Handler<RoutingContext> methodNotAllowed(String allow) {
+        return ctx -> ctx.fail(ApiException.methodNotAllowed(
+                ctx.request().method().name(), RequestParams.clip(ctx.request().path()), allow));
+    }
+
+    // ---- failures ----------------------------------------------------------------------------------
+
+    /**
+     * Answers any failure with the JSON error body. Client errors carry their message; anything else is a
+     * 500 whose details (and stack trace) go to the log only, tied to the response by a request id.
+     */
+    void onFailure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        ErrorCode code;
+        String message;
+        String allow = null;
+        String requestId = null;
+        if (failure instanceof ApiException api) {
+            code = api.errorCode();
+            message = api.getMessage();
+            allow = api.allow();
+        } else if (failure instanceof ImageDecodeException decode) {
+            code = ErrorCode.UNDECODABLE_IMAGE;
+            message = "the image could not be decoded: " + RequestParams.clip(decode.getMessage());
+        } else if (failure == null && statusCode(ctx.statusCode()) != null) {
+            code = statusCode(ctx.statusCode());
+            message = defaultMessage(code, ctx);
+        } else {
+            code = ErrorCode.INTERNAL_ERROR;
+            requestId = Long.toString(internalErrors.incrementAndGet());
+            message = "internal error; the server log has the details under request id " + requestId;
+            LOG.error(
+                    "internal error {} on {} {} (status {})",
+                    requestId,
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    ctx.statusCode(),
+                    failure);
+        }
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            LOG.warn("cannot answer {} {} with {}: response already started", ctx.request().method(), ctx.request().path(), code.code());
+            response.reset();
+            return;
+        }
+        if (allow != null) {
+            response.putHeader(HttpHeaders.ALLOW, allow);
+        }
+        sendJson(ctx, code.status(), JsonViews.error(code, message, requestId));
+    }
+
+    /** The code for a bare status that the router or Vert.x raised, or null. */
+    private static ErrorCode statusCode(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.MALFORMED_REQUEST;
+            case 404 -> ErrorCode.ROUTE_NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.BODY_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> null;
+        };
+    }
+
+    private static String defaultMessage(ErrorCode code, RoutingContext ctx) {
+        return switch (code) {
+            case ROUTE_NOT_FOUND -> "no route " + ctx.request().method() + " "
+                    + RequestParams.clip(ctx.request().path()) + "; see docs/api.md";
+            case METHOD_NOT_ALLOWED -> "method " + ctx.request().method() + " is not allowed here";
+            case BODY_TOO_LARGE -> "request body too large";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported media type";
+            default -> "malformed request";
+        };
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private static ApiException notFound(String id) {
+        return ErrorCode.IMAGE_NOT_FOUND.exception("no image with id '" + id + "'");
+    }
+
+    /**
+     * The stored content type when it names a supported image format; else the format sniffed from the
+     * bytes; else {@code application/octet-stream}. Never a type a browser would run (HTML, SVG).
+     */
+    static String imageContentType(StoredImage image) {
+        String stored = ImageBodyReader.mediaType(image.contentType());
+        for (ImageFormat format : ImageFormat.values()) {
+            if (format.contentType().equals(stored)) {
+                return stored;
+            }
+        }
+        return ImageFormat.sniff(image.bytes()).map(ImageFormat::contentType).orElse("application/octet-stream");
+    }
+
+    private static long tookMs(RoutingContext ctx) {
+        Long start = ctx.get(START_NANOS);
+        return start == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body.encode());
+    }
+}

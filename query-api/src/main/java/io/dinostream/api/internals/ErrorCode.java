@@ -1,0 +1,44 @@
+package io.dinostream.api.internals;
+
+/**
+ * Every error the API answers with: the HTTP status and the stable {@code code} clients match on. The
+ * table in {@code docs/api.md} lists the same rows; {@code ErrorCodeDocTest} keeps the two in step.
+ */
+public enum ErrorCode {
+    INVALID_K(400, "invalid_k"),
+    INVALID_ID(400, "invalid_id"),
+    EMPTY_BODY(400, "empty_body"),
+    MISSING_IMAGE_FIELD(400, "missing_image_field"),
+    MALFORMED_REQUEST(400, "malformed_request"),
+    IMAGE_NOT_FOUND(404, "image_not_found"),
+    IMAGE_BYTES_UNAVAILABLE(404, "image_bytes_unavailable"),
+    ROUTE_NOT_FOUND(404, "route_not_found"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    IMAGE_NOT_EMBEDDED(409, "image_not_embedded"),
+    BODY_TOO_LARGE(413, "body_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+    UNSUPPORTED_IMAGE_FORMAT(415, "unsupported_image_format"),
+    UNDECODABLE_IMAGE(422, "undecodable_image"),
+    INTERNAL_ERROR(500, "internal_error");
+
+    private final int status;
+    private final String code;
+
+    ErrorCode(int status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The exception that makes the failure handler answer with this code and {@code message}. */
+    public ApiException exception(String message) {
+        return new ApiException(this, message);
+    }
+}
