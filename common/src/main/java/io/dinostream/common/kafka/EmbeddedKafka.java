@@ -61,7 +61,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             StringBuilder voters = new StringBuilder();
             for (int i = 0; i < nodes; i++) {
-                voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+                voters.append(i == 0 ? "" : ",")
+                        .append(i + 1)
+                        .append("@127.0.0.1:")
+                        .append(controllerPorts[i]);
             }
             List<KafkaConfig> configs = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {

@@ -27,14 +27,19 @@ public final class KafkaSetup {
         short replication = config.topicReplicationFactor();
         NewTopic images = new NewTopic(Topics.IMAGES, partitions, replication)
                 .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.RETENTION_MS_CONFIG, "-1",
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1",
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        maxMessageBytes));
         // Same partition count and key as images: partition i of both topics describes the same images.
         NewTopic embeddings = new NewTopic(Topics.EMBEDDINGS, partitions, replication)
                 .configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.RETENTION_MS_CONFIG, "-1"));
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1"));
         NewTopic deadLetters = new NewTopic(Topics.DEAD_LETTERS, 1, replication)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
         return List.of(images, embeddings, deadLetters);
@@ -42,7 +47,8 @@ public final class KafkaSetup {
 
     /** Creates the missing topics; existing ones are left as they are. */
     public static void createTopics(DinostreamConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (NewTopic topic : topics(config)) {
@@ -62,8 +68,10 @@ public final class KafkaSetup {
                 // Another instance created them between our listing and our request: that is the goal.
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create topics on " + config.bootstrapServers() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -28,16 +28,23 @@ class EmbeddedKafkaTest {
         byte[] value = new byte[3 * 1024 * 1024];
         new Random(7).nextBytes(value);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            DinostreamConfig config = new DinostreamConfig(Map.of(DinostreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
+            DinostreamConfig config =
+                    new DinostreamConfig(Map.of(DinostreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
             KafkaSetup.createTopics(config);
             KafkaSetup.createTopics(config); // idempotent
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                assertTrue(admin.listTopics().names().get().containsAll(List.of(Topics.IMAGES, Topics.EMBEDDINGS, Topics.DEAD_LETTERS)));
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                assertTrue(admin.listTopics()
+                        .names()
+                        .get()
+                        .containsAll(List.of(Topics.IMAGES, Topics.EMBEDDINGS, Topics.DEAD_LETTERS)));
             }
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config, "t"))) {
-                producer.send(new ProducerRecord<>(Topics.IMAGES, "big".getBytes(StandardCharsets.UTF_8), value)).get();
+                producer.send(new ProducerRecord<>(Topics.IMAGES, "big".getBytes(StandardCharsets.UTF_8), value))
+                        .get();
             }
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "g", "c"))) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(KafkaClients.consumer(config, "g", "c"))) {
                 consumer.subscribe(List.of(Topics.IMAGES));
                 ConsumerRecord<byte[], byte[]> record = null;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -52,7 +59,8 @@ class EmbeddedKafkaTest {
         }
         // A restart on the same directory keeps the topics and the data.
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 var offsets = admin.listOffsets(Map.of(
                                 new org.apache.kafka.common.TopicPartition(Topics.IMAGES, 0),
                                 org.apache.kafka.clients.admin.OffsetSpec.latest(),
@@ -60,7 +68,8 @@ class EmbeddedKafkaTest {
                                 org.apache.kafka.clients.admin.OffsetSpec.latest()))
                         .all()
                         .get();
-                long total = offsets.values().stream().mapToLong(o -> o.offset()).sum();
+                long total =
+                        offsets.values().stream().mapToLong(o -> o.offset()).sum();
                 assertEquals(1, total);
             }
         }

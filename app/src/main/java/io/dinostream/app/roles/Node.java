@@ -1,0 +1,121 @@
+package io.dinostream.app.roles;
+
+import io.dinostream.api.ApiServer;
+import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.common.kafka.KafkaSetup;
+import io.dinostream.embedder.ImageEmbedder;
+import io.dinostream.embedder.ImageEmbedders;
+import io.dinostream.embedder.worker.EmbedderWorker;
+import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.worker.IndexWorker;
+import io.dinostream.index.worker.IndexWorkerOptions;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The roles of one process, started in dependency order (index, embedder, API) and closed in reverse.
+ * The embedder role and the API share one loaded model.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private ImageEmbedder embedder;
+    private IndexWorker index;
+    private EmbedderWorker embedderWorker;
+    private ApiServer api;
+    private boolean closed;
+
+    private Node() {}
+
+    /**
+     * Starts {@code roles} against the Kafka cluster of {@code config}, creating the topics if missing.
+     * On failure everything already started is closed again.
+     */
+    public static Node start(DinostreamConfig config, Set<Role> roles) throws Exception {
+        Node node = new Node();
+        try {
+            KafkaSetup.createTopics(config);
+            if (roles.contains(Role.INDEX)) {
+                node.index = IndexWorker.start(IndexWorkerOptions.fromConfig(config));
+                node.started.push(node.index);
+                LOG.info("index role started ({} vectors restored)", node.index.size());
+            }
+            if (roles.contains(Role.EMBEDDER) || roles.contains(Role.API)) {
+                node.embedder = ImageEmbedders.fromConfig(config);
+                node.started.push(node.embedder);
+                LOG.info("model loaded: {}", node.embedder.spec());
+            }
+            if (roles.contains(Role.EMBEDDER)) {
+                node.embedderWorker = EmbedderWorker.create(config, node.embedder);
+                node.embedderWorker.start();
+                node.started.push(node.embedderWorker);
+                LOG.info("embedder role started");
+            }
+            if (roles.contains(Role.API)) {
+                Vertx vertx = Vertx.vertx();
+                node.started.push(() -> vertx.close().await());
+                node.api = ApiServer.create(vertx, config, node.embedder, node.index);
+                int port = node.api.start().await();
+                node.started.push(() -> node.api.close().await());
+                LOG.info("API listening on http://{}:{}", config.getString(DinostreamConfig.API_HOST), port);
+            }
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** The index of this process, if it runs the index role. */
+    public Optional<ImageIndexReader> index() {
+        return Optional.ofNullable(index);
+    }
+
+    public Optional<IndexWorker> indexWorker() {
+        return Optional.ofNullable(index);
+    }
+
+    /** The model of this process, if it runs the embedder or API role. */
+    public Optional<ImageEmbedder> embedder() {
+        return Optional.ofNullable(embedder);
+    }
+
+    public Optional<EmbedderWorker> embedderWorker() {
+        return Optional.ofNullable(embedderWorker);
+    }
+
+    /** The bound API port, if the API runs. */
+    public Optional<Integer> apiPort() {
+        return api == null ? Optional.empty() : Optional.of(api.actualPort());
+    }
+
+    /** Closes every started role in reverse start order; idempotent. The first failure is rethrown. */
+    @Override
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Exception first = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
