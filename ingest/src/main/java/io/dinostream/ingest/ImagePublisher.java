@@ -23,7 +23,8 @@ public final class ImagePublisher implements AutoCloseable {
     private final Clock clock;
 
     public ImagePublisher(DinostreamConfig config, Clock clock) {
-        this(new KafkaProducer<>(KafkaClients.producer(config, "dinostream-ingest")),
+        this(
+                new KafkaProducer<>(KafkaClients.producer(config, "dinostream-ingest")),
                 new ImageValidator(config.imageMaxBytes()),
                 clock);
     }

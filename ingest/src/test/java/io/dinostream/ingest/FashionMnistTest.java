@@ -29,7 +29,8 @@ class FashionMnistTest {
         byte[] roundTripped = new byte[28 * 28];
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
-                roundTripped[y * 28 + x] = (byte) (decoded.getRGB(x, y) & 0xFF);
+                // The raster, not getRGB: getRGB would apply a gray-to-sRGB colour conversion.
+                roundTripped[y * 28 + x] = (byte) decoded.getRaster().getSample(x, y, 0);
             }
         }
         assertArrayEquals(raw, roundTripped);

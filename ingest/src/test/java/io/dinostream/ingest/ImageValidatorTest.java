@@ -27,6 +27,7 @@ class ImageValidatorTest {
     }
 
     private String reject(ImageSubmission submission) {
-        return assertThrows(RejectedImageException.class, () -> validator.validate(submission)).getMessage();
+        return assertThrows(RejectedImageException.class, () -> validator.validate(submission))
+                .getMessage();
     }
 }

@@ -45,17 +45,24 @@ class IngestorTest {
             Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
             Ingestor.Report report;
             try (ImagePublisher publisher = new ImagePublisher(config, clock)) {
-                List<ImageCandidate> candidates = ImageSources.resolve(dir.resolve("images").toString(), 100);
+                List<ImageCandidate> candidates =
+                        ImageSources.resolve(dir.resolve("images").toString(), 100);
                 assertEquals(4, candidates.size(), "four files have image extensions");
                 report = new Ingestor(publisher, config.imageMaxBytes()).ingest(candidates, n -> {});
             }
             assertEquals(List.of("bag.png", "sub_shoe.png"), report.publishedIds());
             assertEquals(2, report.rejections().size());
-            assertTrue(report.rejections().stream().anyMatch(r -> r.contains("fake.jpg") && r.contains("not a supported image")), report.rejections().toString());
-            assertTrue(report.rejections().stream().anyMatch(r -> r.contains("huge.bmp") && r.contains("over the limit")), report.rejections().toString());
+            assertTrue(
+                    report.rejections().stream()
+                            .anyMatch(r -> r.contains("fake.jpg") && r.contains("not a supported image")),
+                    report.rejections().toString());
+            assertTrue(
+                    report.rejections().stream().anyMatch(r -> r.contains("huge.bmp") && r.contains("over the limit")),
+                    report.rejections().toString());
 
             Map<String, ConsumerRecord<byte[], byte[]>> received = new HashMap<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "test", "test"))) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(KafkaClients.consumer(config, "test", "test"))) {
                 consumer.subscribe(List.of(Topics.IMAGES));
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (received.size() < 2 && System.nanoTime() < deadline) {
@@ -66,9 +73,15 @@ class IngestorTest {
             }
             assertEquals(2, received.size());
             ConsumerRecord<byte[], byte[]> shoe = received.get("sub_shoe.png");
-            assertEquals("image/png", Headers.lastString(shoe.headers(), Headers.CONTENT_TYPE).orElseThrow());
-            assertEquals("1700000000000", Headers.lastString(shoe.headers(), Headers.INGEST_TIME).orElseThrow());
-            assertTrue(Headers.lastString(shoe.headers(), Headers.SOURCE).orElseThrow().endsWith("shoe.png"));
+            assertEquals(
+                    "image/png",
+                    Headers.lastString(shoe.headers(), Headers.CONTENT_TYPE).orElseThrow());
+            assertEquals(
+                    "1700000000000",
+                    Headers.lastString(shoe.headers(), Headers.INGEST_TIME).orElseThrow());
+            assertTrue(Headers.lastString(shoe.headers(), Headers.SOURCE)
+                    .orElseThrow()
+                    .endsWith("shoe.png"));
             assertEquals(fmnist.png(0).length, shoe.value().length);
         }
     }

@@ -68,8 +68,7 @@ class ApiServerTest {
                 .put(stored("pending", null, "{}"))
                 .put(new StoredImage("vector-only", "image/png", null, "{}", "test", 0, new float[] {0, 0.6f, 0.8f}))
                 .put(new StoredImage("typed-html", "text/html", png("typed-html"), "{}", "test", 0, null));
-        server = ApiServer.create(
-                vertx, new ApiServerOptions("127.0.0.1", 0, 2, IMAGE_MAX_BYTES), embedder, index);
+        server = ApiServer.create(vertx, new ApiServerOptions("127.0.0.1", 0, 2, IMAGE_MAX_BYTES), embedder, index);
         client = WebClient.create(
                 vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(false));
         httpClient = vertx.createHttpClient();
@@ -144,8 +143,8 @@ class ApiServerTest {
 
     @Test
     void multipartWithoutImageFieldIsRefused(VertxTestContext tc) {
-        MultipartForm form = MultipartForm.create()
-                .binaryFileUpload("picture", "query.png", buffer(QUERY_BLUE), "image/png");
+        MultipartForm form =
+                MultipartForm.create().binaryFileUpload("picture", "query.png", buffer(QUERY_BLUE), "image/png");
         expectError(tc, post("/v1/search").sendMultipartForm(form), 400, "missing_image_field");
     }
 
@@ -154,7 +153,10 @@ class ApiServerTest {
     void invalidKIsRefused(String k, VertxTestContext tc) {
         expectError(
                 tc,
-                post("/v1/search").addQueryParam("k", k).putHeader("Content-Type", "image/png").sendBuffer(buffer(QUERY_RED)),
+                post("/v1/search")
+                        .addQueryParam("k", k)
+                        .putHeader("Content-Type", "image/png")
+                        .sendBuffer(buffer(QUERY_RED)),
                 400,
                 "invalid_k");
     }
@@ -166,15 +168,22 @@ class ApiServerTest {
 
     @Test
     void kAtTheUpperBoundIsAccepted(VertxTestContext tc) {
-        expect(tc, post("/v1/search?k=1000").putHeader("Content-Type", "image/png").sendBuffer(buffer(QUERY_RED)), r -> {
-            assertEquals(200, r.statusCode(), r.bodyAsString());
-            assertEquals(1000, r.bodyAsJsonObject().getInteger("k"));
-        });
+        expect(
+                tc,
+                post("/v1/search?k=1000").putHeader("Content-Type", "image/png").sendBuffer(buffer(QUERY_RED)),
+                r -> {
+                    assertEquals(200, r.statusCode(), r.bodyAsString());
+                    assertEquals(1000, r.bodyAsJsonObject().getInteger("k"));
+                });
     }
 
     @Test
     void emptyBodyIsRefused(VertxTestContext tc) {
-        expectError(tc, post("/v1/search").putHeader("Content-Type", "image/png").sendBuffer(Buffer.buffer()), 400, "empty_body");
+        expectError(
+                tc,
+                post("/v1/search").putHeader("Content-Type", "image/png").sendBuffer(Buffer.buffer()),
+                400,
+                "empty_body");
     }
 
     @Test
@@ -188,13 +197,14 @@ class ApiServerTest {
 
     @Test
     void chunkedBodyOverTheLimitIsRefusedWhileReading(VertxTestContext tc) {
-        Future<HttpResponse<Buffer>> response = httpClient
+        Future<SimpleResponse> response = httpClient
                 .request(HttpMethod.POST, port, "127.0.0.1", "/v1/search")
                 .compose(request -> {
                     request.setChunked(true).putHeader("Content-Type", "image/png");
                     return request.send(buffer(png(3 * IMAGE_MAX_BYTES)));
                 })
-                .compose(r -> r.body().map(body -> new SimpleResponse(r.statusCode(), r.getHeader("Content-Type"), body)));
+                .compose(r ->
+                        r.body().map(body -> new SimpleResponse(r.statusCode(), r.getHeader("Content-Type"), body)));
         expectError(tc, response, 413, "body_too_large");
     }
 
@@ -363,7 +373,8 @@ class ApiServerTest {
             assertTrue(html.contains("/v1/search"), "search call");
             assertTrue(html.contains("/similar"), "search-by-result call");
             // Offline machine: the page must not load anything from another origin.
-            assertFalse(html.contains("http://") || html.contains("https://") || html.contains("//cdn"), "external URL");
+            assertFalse(
+                    html.contains("http://") || html.contains("https://") || html.contains("//cdn"), "external URL");
         });
     }
 
@@ -374,10 +385,14 @@ class ApiServerTest {
 
     @Test
     void wrongMethodIsRefusedWithAllow(VertxTestContext tc) {
-        expect(tc, client.request(HttpMethod.DELETE, port, "127.0.0.1", "/v1/images/red").send(), r -> {
-            assertError(r, 405, "method_not_allowed");
-            assertEquals("GET", r.getHeader("Allow"));
-        });
+        expect(
+                tc,
+                client.request(HttpMethod.DELETE, port, "127.0.0.1", "/v1/images/red")
+                        .send(),
+                r -> {
+                    assertError(r, 405, "method_not_allowed");
+                    assertEquals("GET", r.getHeader("Allow"));
+                });
     }
 
     @Test

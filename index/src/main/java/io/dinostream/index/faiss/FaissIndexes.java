@@ -5,9 +5,14 @@ import io.dinostream.index.faiss.binding.FaissIndex;
 import io.dinostream.index.faiss.binding.VectorIOReader;
 import io.dinostream.index.faiss.binding.VectorIOWriter;
 import io.dinostream.index.faiss.binding.global.Faiss;
-import org.bytedeco.javacpp.BytePointer;
 
-/** Factories for FAISS indexes that FAISS allocates, each returned in an {@link OwnedFaissIndex}. */
+/**
+ * Factories for FAISS indexes that FAISS allocates, each returned in an {@link OwnedFaissIndex}.
+ *
+ * <p>Serialisation copies through JavaCPP's generated {@code std::vector<uint8_t>} accessors, element by
+ * element: fine for tests and small indexes; the snapshot issue should add a bulk copy (a {@code data()}
+ * helper in the native header).
+ */
 public final class FaissIndexes {
     private FaissIndexes() {}
 
@@ -27,9 +32,10 @@ public final class FaissIndexes {
         try (VectorIOWriter writer = new VectorIOWriter()) {
             Faiss.write_index(index, writer);
             ByteVector data = writer.data();
-            byte[] bytes = new byte[Math.toIntExact(data.size())];
-            new BytePointer(data.data()).capacity(bytes.length).get(bytes);
-            return bytes;
+            if (data.size() > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("serialised index of " + data.size() + " bytes exceeds a Java array");
+            }
+            return data.get();
         }
     }
 
@@ -37,9 +43,7 @@ public final class FaissIndexes {
     public static OwnedFaissIndex deserialize(byte[] bytes) {
         FaissNative.load();
         try (VectorIOReader reader = new VectorIOReader()) {
-            ByteVector data = reader.data();
-            data.resize(bytes.length);
-            new BytePointer(data.data()).capacity(bytes.length).put(bytes);
+            reader.data().put(bytes);
             return new OwnedFaissIndex(Faiss.read_index(reader));
         }
     }

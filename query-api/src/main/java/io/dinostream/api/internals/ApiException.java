@@ -25,7 +25,9 @@ public final class ApiException extends RuntimeException {
     /** A 405 that also names the methods the path accepts (the {@code Allow} header). */
     public static ApiException methodNotAllowed(String method, String path, String allow) {
         return new ApiException(
-                ErrorCode.METHOD_NOT_ALLOWED, "method " + method + " is not allowed on " + path + "; use " + allow, allow);
+                ErrorCode.METHOD_NOT_ALLOWED,
+                "method " + method + " is not allowed on " + path + "; use " + allow,
+                allow);
     }
 
     public ErrorCode errorCode() {

@@ -84,9 +84,10 @@ final class ApiRoutes {
         router.get("/").handler(this::page);
         router.route("/").handler(methodNotAllowed("GET"));
 
-        router.route().handler(ctx -> ctx.fail(ErrorCode.ROUTE_NOT_FOUND.exception(
-                "no route " + ctx.request().method() + " " + RequestParams.clip(ctx.request().path())
-                        + "; see docs/api.md")));
+        router.route()
+                .handler(ctx -> ctx.fail(ErrorCode.ROUTE_NOT_FOUND.exception(
+                        "no route " + ctx.request().method() + " "
+                                + RequestParams.clip(ctx.request().path()) + "; see docs/api.md")));
 
         router.route().failureHandler(this::onFailure);
         // Failures the router raises before or outside any route (a malformed path, say).
@@ -108,9 +109,8 @@ final class ApiRoutes {
                                 "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
                                         + ImageFormat.describe(bytes)));
                     }
-                    JsonObject query = new JsonObject()
-                            .put("format", format.get().name())
-                            .put("bytes", bytes.length);
+                    JsonObject query =
+                            new JsonObject().put("format", format.get().name()).put("bytes", bytes.length);
                     return worker.executeBlocking(() -> index.search(embedder.embedOne(bytes), k), false)
                             .map(hits -> JsonViews.searchResponse(embedder.spec(), k, query, hits, tookMs(ctx)));
                 })
@@ -143,8 +143,8 @@ final class ApiRoutes {
                             return others;
                         },
                         false)
-                .map(hits -> JsonViews.searchResponse(
-                        embedder.spec(), k, new JsonObject().put("id", id), hits, tookMs(ctx)))
+                .map(hits ->
+                        JsonViews.searchResponse(embedder.spec(), k, new JsonObject().put("id", id), hits, tookMs(ctx)))
                 .onSuccess(body -> sendJson(ctx, 200, body))
                 .onFailure(ctx::fail);
     }
@@ -219,7 +219,8 @@ final class ApiRoutes {
         } else if (failure instanceof ImageDecodeException decode) {
             code = ErrorCode.UNDECODABLE_IMAGE;
             message = "the image could not be decoded: " + RequestParams.clip(decode.getMessage());
-        } else if (failure == null && statusCode(ctx.statusCode()) != null) {
+        } else if (statusCode(ctx.statusCode()) != null) {
+            // A bare client-error status from Vert.x itself (a malformed path, say).
             code = statusCode(ctx.statusCode());
             message = defaultMessage(code, ctx);
         } else {
@@ -236,7 +237,11 @@ final class ApiRoutes {
         }
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
-            LOG.warn("cannot answer {} {} with {}: response already started", ctx.request().method(), ctx.request().path(), code.code());
+            LOG.warn(
+                    "cannot answer {} {} with {}: response already started",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    code.code());
             response.reset();
             return;
         }

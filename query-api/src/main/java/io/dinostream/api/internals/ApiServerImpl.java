@@ -104,7 +104,8 @@ public final class ApiServerImpl implements ApiServer {
             if (closed != null) {
                 return closed;
             }
-            Future<?> whenStarted = started == null ? Future.succeededFuture() : started.recover(e -> Future.succeededFuture());
+            Future<?> whenStarted =
+                    started == null ? Future.succeededFuture() : started.recover(e -> Future.succeededFuture());
             closed = whenStarted
                     .transform(ignored -> {
                         HttpServer http;

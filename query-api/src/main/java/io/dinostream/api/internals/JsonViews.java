@@ -27,8 +27,7 @@ final class JsonViews {
     }
 
     /** {@code {"model", "k", "query", "results": [{"id","score","metadata"}], "tookMs"}}. */
-    static JsonObject searchResponse(
-            EmbeddingSpec spec, int k, JsonObject query, List<SearchHit> hits, long tookMs) {
+    static JsonObject searchResponse(EmbeddingSpec spec, int k, JsonObject query, List<SearchHit> hits, long tookMs) {
         JsonArray results = new JsonArray();
         for (SearchHit hit : hits) {
             results.add(new JsonObject()

@@ -12,6 +12,13 @@ import org.bytedeco.javacpp.tools.InfoMapper;
  * generate-sources) and writes the binding into {@code io.dinostream.index.faiss.binding}; the
  * {@code build} goal then compiles one JNI library with the static {@code libfaiss.a} linked in.
  *
+ * <p>Headers parsed now: what the exact index and serialisation need. The later index issue adds, in
+ * this dependency order (STACK.md verified all of them): {@code Clustering.h} after {@code IndexFlat.h},
+ * then {@code invlists/InvertedLists.h}, {@code IndexIVF.h}, {@code IndexIVFFlat.h}, {@code
+ * impl/Quantizer.h}, {@code impl/ProductQuantizer.h}, {@code IndexPQ.h}, {@code IndexIVFPQ.h}, {@code
+ * impl/HNSW.h}, {@code IndexHNSW.h} before {@code IndexIDMap.h}, and {@code utils/distances.h} at the end;
+ * they need more Info entries (skip unordered_map/set, priority_queue, omp_lock_t, DirectMap members).
+ *
  * <p>Changing this class changes the generated sources: build the module from clean afterwards (the
  * parser never deletes stale generated files).
  */
@@ -27,21 +34,10 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                             "faiss/impl/IDSelector.h",
                             "faiss/IndexFlatCodes.h",
                             "faiss/IndexFlat.h",
-                            "faiss/Clustering.h",
-                            "faiss/invlists/InvertedLists.h",
-                            "faiss/IndexIVF.h",
-                            "faiss/IndexIVFFlat.h",
-                            "faiss/impl/Quantizer.h",
-                            "faiss/impl/ProductQuantizer.h",
-                            "faiss/IndexPQ.h",
-                            "faiss/IndexIVFPQ.h",
-                            "faiss/impl/HNSW.h",
-                            "faiss/IndexHNSW.h",
                             "faiss/IndexIDMap.h",
                             "faiss/index_factory.h",
                             "faiss/impl/io.h",
                             "faiss/index_io.h",
-                            "faiss/utils/distances.h",
                             "dinostream_faiss_threads.h"
                         },
                         // JavaCPP emits link flags in reverse order and Debian links --as-needed:
@@ -72,19 +68,30 @@ public class FaissPresets implements InfoMapper {
                                 "faiss::IndexIDMap2Template<faiss::IndexBinary>",
                                 "faiss::IndexBinaryIDMap",
                                 "faiss::IndexBinaryIDMap2",
-                                "faiss::IndexBinary")
+                                "faiss::IndexBinary",
+                                "faiss::write_index_binary",
+                                "faiss::read_index_binary",
+                                "faiss::index_binary_factory")
                         .skip())
+                // The stdio overloads of write_index/read_index: Java uses file names or IOWriter/Reader.
+                .put(new Info("FILE").cast().pointerTypes("Pointer"))
                 .put(new Info("std::vector<float>").pointerTypes("FloatVector").define())
                 .put(new Info("std::vector<double>")
                         .pointerTypes("DoubleVector")
                         .define())
                 .put(new Info("std::vector<uint8_t>").pointerTypes("ByteVector").define())
-                .put(new Info("std::vector<int>").pointerTypes("IntVector").define())
-                .put(new Info("std::vector<size_t>").pointerTypes("SizeTVector").define())
                 .put(new Info("std::vector<faiss::Index::idx_t>", "std::vector<idx_t>")
                         .pointerTypes("LongVector")
                         .define())
                 // Abstract bases whose pure virtuals the parser cannot instantiate.
-                .put(new Info("faiss::IndexFlatCodes", "faiss::ReadOnlyInvertedLists").purify());
+                // Members of types the binding does not map (hash containers, char buffers).
+                .put(new Info(
+                                "faiss::IndexIDMap2Template<faiss::Index>::rev_map",
+                                "faiss::IndexIDMap2Template::rev_map",
+                                "faiss::IDSelectorBatch::set",
+                                "faiss::BufferedIOReader::buffer",
+                                "faiss::BufferedIOWriter::buffer")
+                        .skip())
+                .put(new Info("faiss::IndexFlatCodes").purify());
     }
 }
