@@ -43,16 +43,18 @@ public final class FashionMnist {
      * @param split {@code train} (60,000 images) or {@code test} (10,000)
      */
     public static FashionMnist load(Path dir, String split) throws IOException {
-        String prefix = switch (split) {
-            case "train" -> "train";
-            case "test" -> "t10k";
-            default -> throw new IllegalArgumentException("unknown Fashion-MNIST split '" + split + "': use train or test");
-        };
+        String prefix =
+                switch (split) {
+                    case "train" -> "train";
+                    case "test" -> "t10k";
+                    default -> throw new IllegalArgumentException(
+                            "unknown Fashion-MNIST split '" + split + "': use train or test");
+                };
         Path images = dir.resolve(prefix + "-images-idx3-ubyte.gz");
         Path labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
         if (!Files.exists(images) || !Files.exists(labels)) {
-            throw new IOException("Fashion-MNIST not found in " + dir
-                    + ": install it with 'apt-get install dataset-fashion-mnist'");
+            throw new IOException(
+                    "Fashion-MNIST not found in " + dir + ": install it with 'apt-get install dataset-fashion-mnist'");
         }
         byte[] pixelData = readIdx(images, 2051, 3);
         byte[] labelData = readIdx(labels, 2049, 1);

@@ -26,7 +26,8 @@ public final class FileSources {
         }
         try (Stream<Path> files = Files.walk(path)) {
             return files.filter(Files::isRegularFile)
-                    .filter(file -> ImageFormat.byFileName(file.getFileName().toString()).isPresent())
+                    .filter(file -> ImageFormat.byFileName(file.getFileName().toString())
+                            .isPresent())
                     .sorted()
                     .map(file -> candidate(file, path.relativize(file).toString()))
                     .toList();

@@ -60,7 +60,10 @@ public final class Ingestor {
             try {
                 acknowledgements.get(i).get();
             } catch (ExecutionException e) {
-                throw new IOException("Kafka did not acknowledge image " + ids.get(i) + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IOException(
+                        "Kafka did not acknowledge image " + ids.get(i) + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for Kafka acknowledgements", e);
