@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoSmokeTest {
     @Test
     void smokeDemoExitsZero(@TempDir Path dir) {
-        int exitCode = Main.run(List.of("demo", "--smoke", "--limit", "200", "--port", "0", "--data-dir", dir.toString()));
+        int exitCode =
+                Main.run(List.of("demo", "--smoke", "--limit", "200", "--port", "0", "--data-dir", dir.toString()));
         assertEquals(0, exitCode);
     }
 

@@ -80,14 +80,21 @@ class EndToEndTest {
                 JsonNode top = answer.path("results").get(0);
                 assertEquals(queryId, top.path("id").asText(), answer.toString());
                 assertTrue(top.path("score").asDouble() >= 0.999, "cosine of an image with itself: " + top);
-                assertEquals(fmnist.label(123), top.path("metadata").path("label").asInt());
+                assertEquals(
+                        fmnist.label(123), top.path("metadata").path("label").asInt());
 
                 ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(config, "corrupt-image");
-                assertEquals("embedder", Headers.lastString(deadLetter.headers(), Headers.DLQ_STAGE).orElseThrow());
-                assertFalse(Headers.lastString(deadLetter.headers(), Headers.DLQ_REASON).orElseThrow().isBlank());
+                assertEquals(
+                        "embedder",
+                        Headers.lastString(deadLetter.headers(), Headers.DLQ_STAGE)
+                                .orElseThrow());
+                assertFalse(Headers.lastString(deadLetter.headers(), Headers.DLQ_REASON)
+                        .orElseThrow()
+                        .isBlank());
                 assertEquals(
                         Topics.IMAGES,
-                        Headers.lastString(deadLetter.headers(), Headers.DLQ_ORIGINAL_TOPIC).orElseThrow());
+                        Headers.lastString(deadLetter.headers(), Headers.DLQ_ORIGINAL_TOPIC)
+                                .orElseThrow());
 
                 float[] queryVector = index.get(queryId).orElseThrow().vector();
                 before = index.search(queryVector, 10);
@@ -97,7 +104,8 @@ class EndToEndTest {
             try (Node restarted = Node.start(config, EnumSet.of(Role.INDEX))) {
                 IndexWorker index = restarted.indexWorker().orElseThrow();
                 assertEquals(IMAGES, index.size());
-                List<SearchHit> after = index.search(index.get(queryId).orElseThrow().vector(), 10);
+                List<SearchHit> after =
+                        index.search(index.get(queryId).orElseThrow().vector(), 10);
                 assertEquals(ids(before), ids(after));
                 for (int i = 0; i < before.size(); i++) {
                     assertEquals(before.get(i).score(), after.get(i).score(), 1e-6f);
@@ -114,12 +122,14 @@ class EndToEndTest {
             corrupt[i] = (byte) (i * 31);
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config, "corrupt"))) {
-            producer.send(new ProducerRecord<>(Topics.IMAGES, "corrupt-image".getBytes(StandardCharsets.UTF_8), corrupt))
+            producer.send(new ProducerRecord<>(
+                            Topics.IMAGES, "corrupt-image".getBytes(StandardCharsets.UTF_8), corrupt))
                     .get();
         }
     }
 
-    private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(DinostreamConfig config, String key) throws Exception {
+    private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(DinostreamConfig config, String key)
+            throws Exception {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(KafkaClients.consumer(config, "e2e-dlq-reader", "e2e-dlq-reader"))) {
             consumer.subscribe(List.of(Topics.DEAD_LETTERS));

@@ -33,7 +33,10 @@ public final class BrokerCommand implements Command {
 
                 options:
                   --nodes N                      number of nodes (default 1)
-                """ + ConfigSources.help(DinostreamConfig.DEFINITION, List.of(DinostreamConfig.DATA_DIR, DinostreamConfig.TOPIC_PARTITIONS));
+                """
+                + ConfigSources.help(
+                        DinostreamConfig.DEFINITION,
+                        List.of(DinostreamConfig.DATA_DIR, DinostreamConfig.TOPIC_PARTITIONS));
     }
 
     @Override
@@ -49,10 +52,13 @@ public final class BrokerCommand implements Command {
             System.out.println("Kafka is up: --bootstrap-servers " + kafka.bootstrapServers());
             System.out.println("Press Ctrl-C to stop.");
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                kafka.close();
-                stopped.countDown();
-            }, "dinostream-broker-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                kafka.close();
+                                stopped.countDown();
+                            },
+                            "dinostream-broker-shutdown"));
             stopped.await();
         }
         return 0;

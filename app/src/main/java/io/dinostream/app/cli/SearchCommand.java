@@ -47,7 +47,8 @@ public final class SearchCommand implements Command {
         if (!Files.isRegularFile(image)) {
             throw new UsageException("no such file: " + image);
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/search?k=" + k))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/octet-stream")
@@ -56,7 +57,9 @@ public final class SearchCommand implements Command {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body = new ObjectMapper().readTree(response.body());
         if (response.statusCode() != 200) {
-            System.err.printf("search failed: HTTP %d %s%n", response.statusCode(), body.path("error").path("message").asText(response.body()));
+            System.err.printf(
+                    "search failed: HTTP %d %s%n",
+                    response.statusCode(), body.path("error").path("message").asText(response.body()));
             return 1;
         }
         System.out.print(format(body));
@@ -67,11 +70,14 @@ public final class SearchCommand implements Command {
     static String format(JsonNode body) {
         StringBuilder out = new StringBuilder();
         JsonNode model = body.path("model");
-        out.append(String.format("model %s@%s%n", model.path("id").asText("?"), model.path("version").asText("?")));
+        out.append(String.format(
+                "model %s@%s%n",
+                model.path("id").asText("?"), model.path("version").asText("?")));
         int rank = 1;
         for (JsonNode hit : body.path("results")) {
             out.append(String.format(
-                    "%3d  %.4f  %-32s %s%n", rank++, hit.path("score").asDouble(), hit.path("id").asText(), hit.path("metadata")));
+                    "%3d  %.4f  %-32s %s%n",
+                    rank++, hit.path("score").asDouble(), hit.path("id").asText(), hit.path("metadata")));
         }
         return out.toString();
     }
