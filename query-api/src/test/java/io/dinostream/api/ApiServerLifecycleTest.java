@@ -10,13 +10,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Starting, stopping and configuring the server. */
+// Generous: on a loaded shared build machine one request has taken 45 s; an idle one takes milliseconds.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class ApiServerLifecycleTest {
 

@@ -19,12 +19,14 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The HTTP layer against the real server on a free port, with test doubles behind it: a fixed
  * bytes-to-vector embedder and an in-memory brute-force index. One server for the class.
  */
+// Generous: on a loaded shared build machine one request has taken 45 s; an idle one takes milliseconds.
+@Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 @ExtendWith(VertxExtension.class)
 class ApiServerTest {
     private static final int IMAGE_MAX_BYTES = 1024;
