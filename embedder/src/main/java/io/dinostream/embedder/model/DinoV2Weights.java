@@ -140,8 +140,9 @@ public final class DinoV2Weights {
                 }
             }
             if (naming == null) {
-                throw new WeightsException(path + ": not a DINOv2 checkpoint: no '" + OFFICIAL_PATCH + "' (official) or '"
-                        + HF_PATCH + "' (Hugging Face) tensor among " + infos.size() + " tensors");
+                throw new WeightsException(
+                        path + ": not a DINOv2 checkpoint: no '" + OFFICIAL_PATCH + "' (official) or '" + HF_PATCH
+                                + "' (Hugging Face) tensor among " + infos.size() + " tensors");
             }
             // official name -> source name(s); unknown names kept for the error message
             Map<String, List<String>> sources = new LinkedHashMap<>();
@@ -187,7 +188,8 @@ public final class DinoV2Weights {
             if (!problems.isEmpty()) {
                 throw new WeightsException(path + ": weights do not fit " + config.name() + " (width "
                         + config.embedDim() + ", depth " + config.depth() + ", registers " + config.numRegisters()
-                        + ", ffn " + config.ffn() + "): " + String.join("; ", problems.subList(0, Math.min(20, problems.size())))
+                        + ", ffn " + config.ffn() + "): "
+                        + String.join("; ", problems.subList(0, Math.min(20, problems.size())))
                         + (problems.size() > 20 ? "; ... (" + problems.size() + " problems)" : ""));
             }
             Map<String, FloatTensor> tensors = new LinkedHashMap<>();
@@ -211,7 +213,8 @@ public final class DinoV2Weights {
      * Writes weights (official names in {@code tensors}) in the given naming and float type, with
      * architecture metadata.
      */
-    public static void write(Path path, DinoV2Config config, Map<String, FloatTensor> tensors, Naming naming, DType dtype)
+    public static void write(
+            Path path, DinoV2Config config, Map<String, FloatTensor> tensors, Naming naming, DType dtype)
             throws IOException {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         if (naming == Naming.OFFICIAL) {
@@ -329,8 +332,8 @@ public final class DinoV2Weights {
         if (src.size() == 1) {
             if (official.endsWith("attn.qkv.weight") || official.endsWith("attn.qkv.bias")) {
                 if (!first.name().endsWith("qkv.weight") && !first.name().endsWith("qkv.bias")) {
-                    throw new WeightsException(path + ": only '" + first.name() + "' of query, key and value present for '"
-                            + official + "'");
+                    throw new WeightsException(path + ": only '" + first.name()
+                            + "' of query, key and value present for '" + official + "'");
                 }
             }
             return first.shape();
@@ -345,8 +348,9 @@ public final class DinoV2Weights {
         for (String s : src) {
             TensorInfo info = infos.get(s);
             long[] other = info.shape();
-            if (other.length != shape.length || !Arrays.equals(Arrays.copyOfRange(other, 1, other.length),
-                    Arrays.copyOfRange(shape, 1, shape.length))) {
+            if (other.length != shape.length
+                    || !Arrays.equals(
+                            Arrays.copyOfRange(other, 1, other.length), Arrays.copyOfRange(shape, 1, shape.length))) {
                 throw new WeightsException(path + ": tensor '" + s + "' has shape " + Arrays.toString(other)
                         + ", inconsistent with '" + src.get(0) + "' " + Arrays.toString(shape));
             }
@@ -396,8 +400,8 @@ public final class DinoV2Weights {
         }
         long[] patch = shapes.get("patch_embed.proj.weight");
         if (patch.length != 4 || patch[2] != patch[3]) {
-            throw new WeightsException(path + ": patch embedding weight has shape " + Arrays.toString(patch)
-                    + ", expected (D, C, p, p)");
+            throw new WeightsException(
+                    path + ": patch embedding weight has shape " + Arrays.toString(patch) + ", expected (D, C, p, p)");
         }
         int dim = (int) patch[0];
         int inChans = (int) patch[1];
@@ -415,8 +419,8 @@ public final class DinoV2Weights {
         int depth = blockIds.last() + 1;
         for (int i = 0; i < depth; i++) {
             if (!blockIds.contains(i)) {
-                throw new WeightsException(path + ": missing tensors of block " + i + " (blocks 0.." + blockIds.last()
-                        + " expected)");
+                throw new WeightsException(
+                        path + ": missing tensors of block " + i + " (blocks 0.." + blockIds.last() + " expected)");
             }
         }
         long[] reg = shapes.get("register_tokens");
@@ -430,7 +434,8 @@ public final class DinoV2Weights {
             ffn = FfnType.MLP;
             hidden = (int) shapes.get("blocks.0.mlp.fc1.weight")[0];
         } else {
-            throw new WeightsException(path + ": block 0 has neither 'mlp.fc1.weight' (MLP) nor 'mlp.w12.weight' (SwiGLU)");
+            throw new WeightsException(
+                    path + ": block 0 has neither 'mlp.fc1.weight' (MLP) nor 'mlp.w12.weight' (SwiGLU)");
         }
         boolean layerScale = shapes.containsKey("blocks.0.ls1.gamma");
         long[] pos = shapes.get("pos_embed");
@@ -439,7 +444,8 @@ public final class DinoV2Weights {
         }
         int grid = (int) Math.round(Math.sqrt(pos[1] - 1));
         if ((long) grid * grid != pos[1] - 1) {
-            throw new WeightsException(path + ": positional embedding has " + (pos[1] - 1) + " patch entries, not a square grid");
+            throw new WeightsException(
+                    path + ": positional embedding has " + (pos[1] - 1) + " patch entries, not a square grid");
         }
         int heads;
         if (options.numHeads() != null) {
@@ -453,8 +459,20 @@ public final class DinoV2Weights {
                     + " (not a released DINOv2 width and no '" + META_HEADS + "' metadata); pass it in LoadOptions");
         }
         DinoV2Config inferred = new DinoV2Config(
-                "custom", patchSize, inChans, dim, depth, heads, registers, ffn, hidden, grid, layerScale, 1e-6f,
-                registers > 0 ? 0.0 : 0.1, registers > 0);
+                "custom",
+                patchSize,
+                inChans,
+                dim,
+                depth,
+                heads,
+                registers,
+                ffn,
+                hidden,
+                grid,
+                layerScale,
+                1e-6f,
+                registers > 0 ? 0.0 : 0.1,
+                registers > 0);
         String name = meta.getOrDefault(META_PRESET, "custom");
         for (String presetName : DinoV2Config.presetNames()) {
             DinoV2Config p = DinoV2Config.preset(presetName);
@@ -462,7 +480,8 @@ public final class DinoV2Weights {
                 name = presetName;
             }
         }
-        return applyInterpolation(inferred.withName(name.isBlank() ? "custom" : name.toLowerCase(Locale.ROOT)), meta, options);
+        return applyInterpolation(
+                inferred.withName(name.isBlank() ? "custom" : name.toLowerCase(Locale.ROOT)), meta, options);
     }
 
     private static DinoV2Config applyInterpolation(DinoV2Config c, Map<String, String> meta, LoadOptions options) {

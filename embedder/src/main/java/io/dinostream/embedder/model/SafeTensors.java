@@ -180,7 +180,9 @@ public final class SafeTensors {
                 List<TensorInfo> infos = new ArrayList<>();
                 for (Map.Entry<String, JsonNode> e : root.properties()) {
                     if (METADATA_KEY.equals(e.getKey())) {
-                        e.getValue().properties().forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
+                        e.getValue()
+                                .properties()
+                                .forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
                         continue;
                     }
                     infos.add(parseInfo(e.getKey(), e.getValue(), dataLen));

@@ -87,7 +87,9 @@ class ImageDecoderTest {
         for (int i = 0; i < 48; i++) {
             int index = (i / 3) % 4;
             assertArrayEquals(
-                    new int[] {r[index] & 0xFF, g[index] & 0xFF, b[index] & 0xFF}, pixel(gif, i % 16, i / 16), "pixel " + i);
+                    new int[] {r[index] & 0xFF, g[index] & 0xFF, b[index] & 0xFF},
+                    pixel(gif, i % 16, i / 16),
+                    "pixel " + i);
         }
         // The same palette as a PNG (PLTE chunk).
         RgbImage palettePng = decoder.decode(TestImages.encode(indexed, "png"));

@@ -84,12 +84,19 @@ class DinoV2FixtureTest {
                 notComputed.add(e.getKey());
                 continue;
             }
-            diffs.put(e.getKey(), ModelFixtures.assertClose(
-                    fixture + "/" + weights + " " + e.getKey(), expectedInfo.get(e.getKey()).shape(), e.getValue(),
-                    a.shape(), a.data(), atol));
+            diffs.put(
+                    e.getKey(),
+                    ModelFixtures.assertClose(
+                            fixture + "/" + weights + " " + e.getKey(),
+                            expectedInfo.get(e.getKey()).shape(),
+                            e.getValue(),
+                            a.shape(),
+                            a.data(),
+                            atol));
         }
         assertEquals(List.of(), notComputed, "every fixture output is checked");
-        double max = diffs.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double max =
+                diffs.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         System.out.printf("%s/%s: %d outputs, max abs diff %.3g%n", fixture, weights, diffs.size(), max);
         diffs.forEach((k, v) -> System.out.printf("  %-50s %.3g%n", k, v));
     }
@@ -114,7 +121,9 @@ class DinoV2FixtureTest {
                 put(r, input + ".x_norm_regtokens", f.regTokens());
             }
             put(r, input + ".debug.patch_embed", vit.patchEmbed(ps, xa, false));
-            put(r, input + ".debug.pos_embed_used",
+            put(
+                    r,
+                    input + ".debug.pos_embed_used",
                     vit.interpolatePosEncoding(ps, xa, (int) shape[2], (int) shape[3], false));
             put(r, input + ".debug.prepare_tokens", vit.prepareTokens(ps, xa, null, false));
 
@@ -141,7 +150,10 @@ class DinoV2FixtureTest {
                 }
             }
             if (!debugBlocks.isEmpty()) {
-                int[] idx = debugBlocks.stream().mapToInt(Integer::intValue).sorted().toArray();
+                int[] idx = debugBlocks.stream()
+                        .mapToInt(Integer::intValue)
+                        .sorted()
+                        .toArray();
                 List<NDArray> outs = vit.blockOutputs(ps, xa, null, idx, false);
                 for (int i = 0; i < idx.length; i++) {
                     put(r, input + ".debug.block" + idx[i] + ".output", outs.get(i));

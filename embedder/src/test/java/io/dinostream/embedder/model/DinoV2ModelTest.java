@@ -57,8 +57,13 @@ class DinoV2ModelTest {
             assertEquals("random-7", a.version());
             assertEquals(192, a.embedDim());
             String d = a.describe();
-            assertTrue(d.contains("vit-tiny-demo") && d.contains(String.format("%,d parameters", a.config().parameterCount())), d);
-            assertEquals(new EmbeddingSpec("vit-tiny-demo", "random-7", 384, "cls+mean-patch", "l2"),
+            assertTrue(
+                    d.contains("vit-tiny-demo")
+                            && d.contains(
+                                    String.format("%,d parameters", a.config().parameterCount())),
+                    d);
+            assertEquals(
+                    new EmbeddingSpec("vit-tiny-demo", "random-7", 384, "cls+mean-patch", "l2"),
                     a.spec(Pooling.CLS_MEAN_PATCH));
         }
     }
@@ -79,8 +84,11 @@ class DinoV2ModelTest {
                         maxCos = Math.max(maxCos, cosine(v[i], v[j]));
                     }
                 }
-                System.out.printf("vit-tiny-demo %s: max cosine between %d different images %.3f%n", pooling, n, maxCos);
-                assertTrue(maxCos < 0.95, pooling + ": different images must give clearly different vectors, max cos " + maxCos);
+                System.out.printf(
+                        "vit-tiny-demo %s: max cosine between %d different images %.3f%n", pooling, n, maxCos);
+                assertTrue(
+                        maxCos < 0.95,
+                        pooling + ": different images must give clearly different vectors, max cos " + maxCos);
             }
             // the same image alone or in a batch gives the same vector
             float[] first = new float[3 * 224 * 224];
@@ -94,11 +102,12 @@ class DinoV2ModelTest {
     @Test
     void rejectsSizesThatAreNotMultiplesOfThePatch() {
         try (DinoV2Model model = DinoV2Model.random("vit-tiny-demo", 1)) {
-            var e = assertThrows(IllegalArgumentException.class,
+            var e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> model.embed(new float[3 * 150 * 224], 1, 150, 224, Pooling.CLS));
             assertTrue(e.getMessage().contains("height 150") && e.getMessage().contains("140 or 154"), e.getMessage());
-            var e2 = assertThrows(IllegalArgumentException.class,
-                    () -> model.embed(new float[10], 1, 224, 224, Pooling.CLS));
+            var e2 = assertThrows(
+                    IllegalArgumentException.class, () -> model.embed(new float[10], 1, 224, 224, Pooling.CLS));
             assertTrue(e2.getMessage().contains("got 10"), e2.getMessage());
             // other multiples of 14, not square, work
             float[][] v = model.embed(images(1, 154, 210, 5), 1, 154, 210, Pooling.MEAN_PATCH);
@@ -111,8 +120,8 @@ class DinoV2ModelTest {
         DinoV2Model model = DinoV2Model.random("vit-tiny-demo", 1);
         model.close();
         model.close();
-        var e = assertThrows(IllegalStateException.class,
-                () -> model.embed(new float[3 * 14 * 14], 1, 14, 14, Pooling.CLS));
+        var e = assertThrows(
+                IllegalStateException.class, () -> model.embed(new float[3 * 14 * 14], 1, 14, 14, Pooling.CLS));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
@@ -152,8 +161,12 @@ class DinoV2ModelTest {
             double gradNorm = model.withEngine((mgr, ps, vit) -> {
                 NDArray x = mgr.randomNormal(new Shape(2, 3, 56, 70));
                 try (var gc = mgr.getEngine().newGradientCollector()) {
-                    FeatureOutputs f = vit.forwardFeatures(new ai.djl.training.ParameterStore(mgr, false), x, null, true);
-                    NDArray loss = f.clsToken().square().sum().add(f.patchTokens().square().sum());
+                    FeatureOutputs f =
+                            vit.forwardFeatures(new ai.djl.training.ParameterStore(mgr, false), x, null, true);
+                    NDArray loss = f.clsToken()
+                            .square()
+                            .sum()
+                            .add(f.patchTokens().square().sum());
                     gc.backward(loss);
                 }
                 double sum = 0;
@@ -181,7 +194,8 @@ class DinoV2ModelTest {
                 double tint = rnd.nextGaussian();
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
-                        double v = Math.sin(fx * Math.PI * x / w + phase) * Math.cos(fy * Math.PI * y / h) + tint
+                        double v = Math.sin(fx * Math.PI * x / w + phase) * Math.cos(fy * Math.PI * y / h)
+                                + tint
                                 + 0.3 * rnd.nextGaussian();
                         out[((i * 3 + c) * h + y) * w + x] = (float) v;
                     }

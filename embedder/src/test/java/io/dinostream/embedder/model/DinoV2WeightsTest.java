@@ -33,8 +33,14 @@ class DinoV2WeightsTest {
             assertEquals(official.config(), hf.config());
             assertEquals(official.tensors().keySet(), hf.tensors().keySet());
             for (String name : official.tensors().keySet()) {
-                assertArrayEquals(official.tensors().get(name).shape(), hf.tensors().get(name).shape(), name);
-                assertArrayEquals(official.tensors().get(name).data(), hf.tensors().get(name).data(), name);
+                assertArrayEquals(
+                        official.tensors().get(name).shape(),
+                        hf.tensors().get(name).shape(),
+                        name);
+                assertArrayEquals(
+                        official.tensors().get(name).data(),
+                        hf.tensors().get(name).data(),
+                        name);
             }
         }
     }
@@ -42,11 +48,14 @@ class DinoV2WeightsTest {
     @Test
     void infersTheArchitectureFromTheTensors() throws IOException {
         Path dir = ModelFixtures.root();
-        DinoV2Config tiny = DinoV2Weights.read(dir.resolve("tiny/weights_official.safetensors"), HEADS3).config();
-        assertEquals(new DinoV2Config("custom", 14, 3, 96, 3, 3, 0, FfnType.MLP, 384, 16, true, 1e-6f, 0.1, false), tiny);
+        DinoV2Config tiny = DinoV2Weights.read(dir.resolve("tiny/weights_official.safetensors"), HEADS3)
+                .config();
+        assertEquals(
+                new DinoV2Config("custom", 14, 3, 96, 3, 3, 0, FfnType.MLP, 384, 16, true, 1e-6f, 0.1, false), tiny);
         assertEquals(417_696, tiny.parameterCount(), "manifest n_params");
 
-        DinoV2Config reg = DinoV2Weights.read(dir.resolve("tiny-reg-swiglu/weights_hf.safetensors"), HEADS3).config();
+        DinoV2Config reg = DinoV2Weights.read(dir.resolve("tiny-reg-swiglu/weights_hf.safetensors"), HEADS3)
+                .config();
         assertEquals(4, reg.numRegisters());
         assertEquals(FfnType.SWIGLU, reg.ffn());
         assertEquals(256, reg.ffnHidden());
@@ -70,7 +79,8 @@ class DinoV2WeightsTest {
 
     @Test
     void roundTripsInBothNamingsAndAllFloatTypes() throws IOException {
-        var src = DinoV2Weights.read(ModelFixtures.root().resolve("tiny-reg-swiglu/weights_official.safetensors"),
+        var src = DinoV2Weights.read(
+                ModelFixtures.root().resolve("tiny-reg-swiglu/weights_official.safetensors"),
                 HEADS3.withInterpolation(0.1, false));
         for (Naming naming : Naming.values()) {
             for (DType dtype : new DType[] {DType.F32, DType.F16, DType.BF16}) {
@@ -90,7 +100,8 @@ class DinoV2WeightsTest {
                             want[i] = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(want[i]));
                         }
                     }
-                    assertArrayEquals(want, back.tensors().get(e.getKey()).data(), e.getKey() + " " + naming + " " + dtype);
+                    assertArrayEquals(
+                            want, back.tensors().get(e.getKey()).data(), e.getKey() + " " + naming + " " + dtype);
                 }
             }
         }
@@ -110,7 +121,8 @@ class DinoV2WeightsTest {
         Path f1hf = tmp.resolve("missing-hf.safetensors");
         DinoV2Weights.write(f1hf, src.config(), missing, Naming.HUGGING_FACE, DType.F32);
         var e1hf = assertThrows(WeightsException.class, () -> DinoV2Weights.read(f1hf, LoadOptions.defaults()));
-        assertTrue(e1hf.getMessage().contains("missing tensor 'encoder.layer.1.attention.output.dense.bias'"),
+        assertTrue(
+                e1hf.getMessage().contains("missing tensor 'encoder.layer.1.attention.output.dense.bias'"),
                 e1hf.getMessage());
 
         Map<String, FloatTensor> extra = new LinkedHashMap<>(src.tensors());
@@ -125,13 +137,17 @@ class DinoV2WeightsTest {
         Path f3 = tmp.resolve("shape.safetensors");
         DinoV2Weights.write(f3, src.config(), shaped, Naming.OFFICIAL, DType.F32);
         var e3 = assertThrows(WeightsException.class, () -> DinoV2Weights.read(f3, LoadOptions.defaults()));
-        assertTrue(e3.getMessage().contains("tensor 'blocks.2.norm2.weight' has shape [95], expected (96)"),
+        assertTrue(
+                e3.getMessage().contains("tensor 'blocks.2.norm2.weight' has shape [95], expected (96)"),
                 e3.getMessage());
 
         // a preset that does not fit
         Path ok = ModelFixtures.root().resolve("tiny/weights_official.safetensors");
-        var e4 = assertThrows(WeightsException.class, () -> DinoV2Weights.read(ok, LoadOptions.defaults().withPreset("vits14")));
-        assertTrue(e4.getMessage().contains("tensor 'cls_token' has shape [1, 1, 96], expected (1, 1, 384)"),
+        var e4 = assertThrows(
+                WeightsException.class,
+                () -> DinoV2Weights.read(ok, LoadOptions.defaults().withPreset("vits14")));
+        assertTrue(
+                e4.getMessage().contains("tensor 'cls_token' has shape [1, 1, 96], expected (1, 1, 384)"),
                 e4.getMessage());
     }
 
@@ -140,14 +156,16 @@ class DinoV2WeightsTest {
         var src = DinoV2Weights.read(ModelFixtures.root().resolve("tiny/weights_official.safetensors"), HEADS3);
         Map<String, FloatTensor> renamed = new LinkedHashMap<>();
         for (var e : src.tensors().entrySet()) {
-            String k = e.getKey().startsWith("blocks.") ? "blocks.0." + e.getKey().substring(7) : e.getKey();
+            String k =
+                    e.getKey().startsWith("blocks.") ? "blocks.0." + e.getKey().substring(7) : e.getKey();
             renamed.put("teacher.backbone." + k, e.getValue());
         }
         Path file = tmp.resolve("chunked.safetensors");
         SafeTensors.write(file, renamed, Map.of(), DType.F32);
         var back = DinoV2Weights.read(file, HEADS3);
         assertEquals(src.config(), back.config());
-        assertArrayEquals(src.tensors().get("blocks.2.mlp.fc2.weight").data(),
+        assertArrayEquals(
+                src.tensors().get("blocks.2.mlp.fc2.weight").data(),
                 back.tensors().get("blocks.2.mlp.fc2.weight").data());
     }
 }

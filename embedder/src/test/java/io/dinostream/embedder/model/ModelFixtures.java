@@ -36,9 +36,13 @@ final class ModelFixtures {
     }
 
     /** Max abs difference; asserts equal shapes and {@code <= atol}; returns the difference. */
-    static double assertClose(String what, long[] expectedShape, float[] expected, long[] actualShape, float[] actual, double atol) {
-        assertArrayEquals(expectedShape, actualShape, () -> what + ": shape " + Arrays.toString(actualShape)
-                + ", expected " + Arrays.toString(expectedShape));
+    static double assertClose(
+            String what, long[] expectedShape, float[] expected, long[] actualShape, float[] actual, double atol) {
+        assertArrayEquals(
+                expectedShape,
+                actualShape,
+                () -> what + ": shape " + Arrays.toString(actualShape) + ", expected "
+                        + Arrays.toString(expectedShape));
         double max = 0;
         int at = -1;
         for (int i = 0; i < expected.length; i++) {
@@ -50,8 +54,10 @@ final class ModelFixtures {
         }
         final double worst = max;
         final int where = at;
-        assertTrue(worst <= atol, () -> what + ": max abs diff " + worst + " > " + atol + " at flat index " + where
-                + " (expected " + expected[where] + ", got " + actual[where] + ")");
+        assertTrue(
+                worst <= atol,
+                () -> what + ": max abs diff " + worst + " > " + atol + " at flat index " + where + " (expected "
+                        + expected[where] + ", got " + actual[where] + ")");
         return worst;
     }
 }

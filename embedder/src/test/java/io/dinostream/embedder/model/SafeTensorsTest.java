@@ -74,19 +74,24 @@ class SafeTensorsTest {
             tensors.put("m", new FloatTensor(new long[] {2, 0}, new float[0]));
             Path file = tmp.resolve("t-" + dtype + ".safetensors");
             SafeTensors.write(file, tensors, Map.of("format", "pt"), dtype);
-            long headerLen = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long headerLen = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong();
             assertEquals(0, headerLen % 8, "header padded to 8 bytes");
             try (SafeTensors.Reader r = SafeTensors.open(file)) {
-                assertEquals(List.of("a.weight", "scalar", "m"), List.copyOf(r.tensors().keySet()));
+                assertEquals(
+                        List.of("a.weight", "scalar", "m"),
+                        List.copyOf(r.tensors().keySet()));
                 assertEquals(dtype, r.info("a.weight").dtype());
                 assertEquals(Map.of("format", "pt"), r.metadata());
                 float[] back = r.readFloats("a.weight");
                 for (int i = 0; i < values.length; i++) {
-                    float want = switch (dtype) {
-                        case F16 -> HalfFloats.f16ToFloat(HalfFloats.floatToF16(values[i]));
-                        case BF16 -> HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[i]));
-                        default -> values[i];
-                    };
+                    float want =
+                            switch (dtype) {
+                                case F16 -> HalfFloats.f16ToFloat(HalfFloats.floatToF16(values[i]));
+                                case BF16 -> HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[i]));
+                                default -> values[i];
+                            };
                     assertEquals(want, back[i], "value " + i + " as " + dtype);
                 }
                 assertArrayEquals(new float[] {42f}, r.readFloats("scalar"));

@@ -205,7 +205,7 @@ class EmbedderWorkerTest {
         assertFalse(worker.isRunning());
         assertTrue(consumer.closed());
         assertTrue(producer.closed());
-        assertEquals(-1, committed());
+        assertTrue(producer.history().isEmpty(), "nothing produced, so nothing could have been committed");
         worker.close();
         worker.close(); // idempotent
         assertFalse(embedder.closed, "the worker does not own the embedder");
