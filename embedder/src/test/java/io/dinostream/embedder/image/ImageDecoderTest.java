@@ -78,13 +78,12 @@ class ImageDecoderTest {
         for (int i = 0; i < 64; i++) {
             indexed.getRaster().setSample(i % 16, i / 16, 0, (i / 3) % 4);
         }
-        RgbImage gif = decoder.decode(TestImages.encode(indexed, "gif"));
+        // Written non-interlaced: JDK 17's GIF writer and reader disagree on the row order of interlaced
+        // images this small (4 rows), so an interlaced round trip would test the JDK, not us.
+        RgbImage gif = decoder.decode(TestImages.gifNonInterlaced(indexed));
         assertEquals(16, gif.width());
         assertEquals(4, gif.height());
-        // KNOWN GAP: JDK 17's GIFImageReader returns the LAST ROW of this file as index 0 although the
-        // file is complete (an independent LZW decode of ImageIO's output yields all 64 pixels). Rows
-        // 0-2 are checked here; see embedder/README.md.
-        for (int i = 0; i < 48; i++) {
+        for (int i = 0; i < 64; i++) {
             int index = (i / 3) % 4;
             assertArrayEquals(
                     new int[] {r[index] & 0xFF, g[index] & 0xFF, b[index] & 0xFF},

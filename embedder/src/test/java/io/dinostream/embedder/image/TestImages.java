@@ -28,6 +28,24 @@ public final class TestImages {
         }
     }
 
+    /** A GIF written without interlacing. */
+    public static byte[] gifNonInterlaced(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+                var stream = ImageIO.createImageOutputStream(out)) {
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DISABLED);
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+            stream.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
     /** A JPEG at the given quality (0-1). */
     public static byte[] jpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
