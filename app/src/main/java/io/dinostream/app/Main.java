@@ -38,7 +38,10 @@ public final class Main {
     /** Runs the launcher and returns its exit code (used by tests instead of {@link #main}). */
     public static int run(List<String> args) {
         Map<String, Command> commands = commands();
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+        if (args.isEmpty()
+                || args.get(0).equals("--help")
+                || args.get(0).equals("-h")
+                || args.get(0).equals("help")) {
             System.out.print(usage(commands));
             return args.isEmpty() ? 2 : 0;
         }
@@ -67,7 +70,8 @@ public final class Main {
     }
 
     private static String usage(Map<String, Command> commands) {
-        StringBuilder usage = new StringBuilder("""
+        StringBuilder usage = new StringBuilder(
+                """
                 dinostream: image similarity search on Kafka, DINOv2 and FAISS.
 
                 usage: dinostream <command> [options]     (dinostream <command> --help for details)

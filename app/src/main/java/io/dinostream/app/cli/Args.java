@@ -30,7 +30,8 @@ final class Args {
      * @param flagOptions own options that take none
      * @param defaults configuration defaults of this command that differ from the global ones
      */
-    static Args parse(List<String> args, List<String> valueOptions, List<String> flagOptions, Map<String, Object> defaults) {
+    static Args parse(
+            List<String> args, List<String> valueOptions, List<String> flagOptions, Map<String, Object> defaults) {
         ConfigSources.Parsed parsed = ConfigSources.parse(DinostreamConfig.DEFINITION, CONFIG_ALIASES, args);
         Map<String, Object> values = new HashMap<>(defaults);
         values.putAll(parsed.values());
@@ -101,7 +102,8 @@ final class Args {
 
     void requireBootstrapServers() {
         if (config.bootstrapServers().isBlank()) {
-            throw new UsageException("needs --bootstrap-servers HOST:PORT (start a local broker with 'dinostream broker')");
+            throw new UsageException(
+                    "needs --bootstrap-servers HOST:PORT (start a local broker with 'dinostream broker')");
         }
     }
 }

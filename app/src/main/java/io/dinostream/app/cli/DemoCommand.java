@@ -59,7 +59,8 @@ public final class DemoCommand implements Command {
                                                  with an ingested image returns that image first), non-zero otherwise
                   --port N                       alias of --api-port
                   --config FILE                  properties file read before the flags
-                """ + ConfigSources.help(DinostreamConfig.DEFINITION, ServeCommand.KEYS);
+                """
+                + ConfigSources.help(DinostreamConfig.DEFINITION, ServeCommand.KEYS);
     }
 
     @Override
@@ -96,9 +97,11 @@ public final class DemoCommand implements Command {
                 return 1;
             }
             boolean verified = sampleQuery(node.embedder().orElseThrow(), index, candidates, report);
-            String url = "http://" + config.getString(DinostreamConfig.API_HOST) + ":" + node.apiPort().orElseThrow();
+            String url = "http://" + config.getString(DinostreamConfig.API_HOST) + ":"
+                    + node.apiPort().orElseThrow();
             if (smoke) {
-                System.out.println(verified ? "smoke test passed" : "smoke test FAILED: the query image did not come back first");
+                System.out.println(
+                        verified ? "smoke test passed" : "smoke test FAILED: the query image did not come back first");
                 return verified ? 0 : 1;
             }
             System.out.println("\nSearch page and API: " + url + "   (Ctrl-C to stop)");
@@ -119,7 +122,8 @@ public final class DemoCommand implements Command {
         ProgressBar bar = new ProgressBar(System.err, "indexed", ids.size());
         long deadline = System.nanoTime() + INDEX_TIMEOUT.toNanos();
         while (!waiting.isEmpty()) {
-            waiting.removeIf(id -> index.get(id).map(image -> image.vector() != null).orElse(false));
+            waiting.removeIf(
+                    id -> index.get(id).map(image -> image.vector() != null).orElse(false));
             bar.update(ids.size() - waiting.size());
             if (waiting.isEmpty()) {
                 break;
@@ -151,13 +155,16 @@ public final class DemoCommand implements Command {
             }
         }
         List<SearchHit> hits = index.search(embedder.embedOne(queryImage), 5);
-        System.out.println("\nSample query: image " + queryId + " (" + index.get(queryId).map(i -> i.metadataJson()).orElse("{}") + ")");
+        System.out.println("\nSample query: image " + queryId + " ("
+                + index.get(queryId).map(i -> i.metadataJson()).orElse("{}") + ")");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < hits.size(); i++) {
             SearchHit hit = hits.get(i);
             lines.add(String.format("  %d. %-28s score %.4f  %s", i + 1, hit.id(), hit.score(), hit.metadataJson()));
         }
         lines.forEach(System.out::println);
-        return !hits.isEmpty() && hits.get(0).id().equals(queryId) && hits.get(0).score() >= 0.999f;
+        return !hits.isEmpty()
+                && hits.get(0).id().equals(queryId)
+                && hits.get(0).score() >= 0.999f;
     }
 }

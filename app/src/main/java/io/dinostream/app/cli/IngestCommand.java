@@ -39,7 +39,10 @@ public final class IngestCommand implements Command {
 
                 options:
                   --limit N                      publish at most N images (default: all)
-                """ + ConfigSources.help(DinostreamConfig.DEFINITION, List.of(BOOTSTRAP_SERVERS, IMAGE_MAX_BYTES, DinostreamConfig.TOPIC_PARTITIONS));
+                """
+                + ConfigSources.help(
+                        DinostreamConfig.DEFINITION,
+                        List.of(BOOTSTRAP_SERVERS, IMAGE_MAX_BYTES, DinostreamConfig.TOPIC_PARTITIONS));
     }
 
     @Override
@@ -61,7 +64,9 @@ public final class IngestCommand implements Command {
     }
 
     static int printReport(Ingestor.Report report) {
-        System.out.printf("published %d image(s), rejected %d%n", report.published(), report.rejections().size());
+        System.out.printf(
+                "published %d image(s), rejected %d%n",
+                report.published(), report.rejections().size());
         for (String rejection : report.rejections()) {
             System.out.println("  rejected: " + rejection);
         }

@@ -52,7 +52,8 @@ public final class ServeCommand implements Command {
                 options:
                   --roles LIST                   comma-separated: embedder, index, api (default: all three)
                   --config FILE                  properties file read before the flags
-                """ + ConfigSources.help(DinostreamConfig.DEFINITION, KEYS);
+                """
+                + ConfigSources.help(DinostreamConfig.DEFINITION, KEYS);
     }
 
     @Override
@@ -69,8 +70,9 @@ public final class ServeCommand implements Command {
         CountDownLatch stop = new CountDownLatch(1);
         try (Node node = Node.start(args.config, roles)) {
             System.out.println("dinostream is serving roles " + roles + "; press Ctrl-C to stop.");
-            node.apiPort().ifPresent(port -> System.out.println("API: http://"
-                    + args.config.getString(DinostreamConfig.API_HOST) + ":" + port));
+            node.apiPort()
+                    .ifPresent(port -> System.out.println(
+                            "API: http://" + args.config.getString(DinostreamConfig.API_HOST) + ":" + port));
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dinostream-serve-shutdown"));
             stop.await();
         }

@@ -380,7 +380,8 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
                 long numericId = neighbors.id(rank);
                 String imageId = store.imageId(numericId)
                         .orElseThrow(() -> new CorruptStoreException("FAISS id " + numericId + " has no image id"));
-                String metadata = store.meta(imageId).map(ImageMeta::metadataJson).orElse("{}");
+                String metadata =
+                        store.meta(imageId).map(ImageMeta::metadataJson).orElse("{}");
                 hits.add(new SearchHit(imageId, neighbors.score(rank), metadata));
             }
             return hits;

@@ -109,8 +109,8 @@ final class RecordApplier {
             throw new RejectedRecordException(e.getMessage(), e);
         }
         if (vector.length != spec.dimension()) {
-            throw new RejectedRecordException("vector has " + vector.length + " floats but its headers say dimension "
-                    + spec.dimension());
+            throw new RejectedRecordException(
+                    "vector has " + vector.length + " floats but its headers say dimension " + spec.dimension());
         }
         for (int i = 0; i < vector.length; i++) {
             if (!Float.isFinite(vector[i])) {

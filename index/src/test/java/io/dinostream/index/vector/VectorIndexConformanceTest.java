@@ -68,8 +68,8 @@ public abstract class VectorIndexConformanceTest {
 
     @Test
     void kSmallerThanSizeReturnsTheBest() {
-        index.upsert(new long[] {1, 2, 3, 4}, new float[][] {v(1, 0, 0, 0), v(2, 0, 0, 0), v(3, 0, 0, 0), v(4, 0, 0, 0)
-        });
+        index.upsert(
+                new long[] {1, 2, 3, 4}, new float[][] {v(1, 0, 0, 0), v(2, 0, 0, 0), v(3, 0, 0, 0), v(4, 0, 0, 0)});
         Neighbors n = index.search(v(1, 0, 0, 0), 2).get(0);
         assertArrayEquals(new long[] {4, 3}, n.ids());
     }
@@ -118,8 +118,8 @@ public abstract class VectorIndexConformanceTest {
 
     @Test
     void tiesReturnAllTiedIdsWithEqualScores() {
-        index.upsert(new long[] {5, 6, 7, 8}, new float[][] {v(1, 0, 0, 0), v(1, 0, 0, 0), v(1, 0, 0, 0), v(0, 1, 0, 0)
-        });
+        index.upsert(
+                new long[] {5, 6, 7, 8}, new float[][] {v(1, 0, 0, 0), v(1, 0, 0, 0), v(1, 0, 0, 0), v(0, 1, 0, 0)});
         Neighbors n = index.search(v(1, 0, 0, 0), 3).get(0);
         // Order among ties is unspecified: compare as a set, scores exactly.
         assertEquals(Set.of(5L, 6L, 7L), new HashSet<>(List.of(n.id(0), n.id(1), n.id(2))));
@@ -145,7 +145,8 @@ public abstract class VectorIndexConformanceTest {
     @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> index.upsert(new long[] {1}, new float[DIM + 1]));
-        assertThrows(IllegalArgumentException.class, () -> index.upsert(new long[] {VectorIndex.NO_ID}, new float[DIM]));
+        assertThrows(
+                IllegalArgumentException.class, () -> index.upsert(new long[] {VectorIndex.NO_ID}, new float[DIM]));
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[DIM], 0));
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[DIM - 1], 1));
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[0], 1));

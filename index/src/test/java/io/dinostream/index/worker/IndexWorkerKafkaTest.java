@@ -127,7 +127,8 @@ class IndexWorkerKafkaTest {
 
             // A tombstone on the images topic deletes everything about the image.
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
-                producer.send(new ProducerRecord<>(Topics.IMAGES, key("img-5"), null)).get();
+                producer.send(new ProducerRecord<>(Topics.IMAGES, key("img-5"), null))
+                        .get();
             }
             Await.until("tombstone applied", WAIT, () -> failed(worker) || worker.size() == IMAGES - 1);
             assertTrue(worker.get("img-5").isEmpty());
@@ -190,11 +191,15 @@ class IndexWorkerKafkaTest {
         }
         assertEquals(expected, all.size(), "dead letters");
         for (ConsumerRecord<byte[], byte[]> record : all) {
-            assertEquals("index", Headers.lastString(record.headers(), Headers.DLQ_STAGE).orElseThrow());
+            assertEquals(
+                    "index",
+                    Headers.lastString(record.headers(), Headers.DLQ_STAGE).orElseThrow());
             assertEquals(
                     Topics.EMBEDDINGS,
-                    Headers.lastString(record.headers(), Headers.DLQ_ORIGINAL_TOPIC).orElseThrow());
-            String reason = Headers.lastString(record.headers(), Headers.DLQ_REASON).orElseThrow();
+                    Headers.lastString(record.headers(), Headers.DLQ_ORIGINAL_TOPIC)
+                            .orElseThrow());
+            String reason =
+                    Headers.lastString(record.headers(), Headers.DLQ_REASON).orElseThrow();
             assertNotNull(record.key());
             reasons.put(new String(record.key(), StandardCharsets.UTF_8), reason);
         }

@@ -49,8 +49,10 @@ public class FaissPresets implements InfoMapper {
     public void map(InfoMap infoMap) {
         infoMap.put(new Info("FAISS_API").cppTypes().annotations())
                 // 1.7.3 declares idx_t inside Index (and re-declares it in several structs).
+                // 1.7.3 has no faiss::idx_t at namespace level: emit casts to the underlying int64_t.
                 .put(new Info("faiss::Index::idx_t", "faiss::idx_t", "idx_t")
                         .cast()
+                        .cppTypes("int64_t")
                         .valueTypes("long")
                         .pointerTypes("LongPointer", "LongBuffer", "long[]"))
                 .put(new Info("faiss::Index::component_t", "faiss::Index::distance_t", "component_t", "distance_t")
@@ -80,7 +82,7 @@ public class FaissPresets implements InfoMapper {
                         .pointerTypes("DoubleVector")
                         .define())
                 .put(new Info("std::vector<uint8_t>").pointerTypes("ByteVector").define())
-                .put(new Info("std::vector<faiss::Index::idx_t>", "std::vector<idx_t>")
+                .put(new Info("std::vector<int64_t>", "std::vector<faiss::Index::idx_t>", "std::vector<idx_t>")
                         .pointerTypes("LongVector")
                         .define())
                 // Abstract bases whose pure virtuals the parser cannot instantiate.
@@ -90,7 +92,10 @@ public class FaissPresets implements InfoMapper {
                                 "faiss::IndexIDMap2Template::rev_map",
                                 "faiss::IDSelectorBatch::set",
                                 "faiss::BufferedIOReader::buffer",
-                                "faiss::BufferedIOWriter::buffer")
+                                "faiss::BufferedIOWriter::buffer",
+                                // returns a type declared in impl/DistanceComputer.h, which we do not parse
+                                "faiss::IndexFlatCodes::get_FlatCodesDistanceComputer",
+                                "faiss::IndexFlat::get_FlatCodesDistanceComputer")
                         .skip())
                 .put(new Info("faiss::IndexFlatCodes").purify());
     }
