@@ -96,6 +96,22 @@ class EndToEndTest {
                         Headers.lastString(deadLetter.headers(), Headers.DLQ_ORIGINAL_TOPIC)
                                 .orElseThrow());
 
+                // The ingest role: an upload over HTTP goes through Kafka and becomes searchable.
+                FashionMnist train = FashionMnist.load(FashionMnist.DEFAULT_DIR, "train");
+                int status = putImage(node.apiPort().orElseThrow(), "uploaded-1", train.png(7), "{\"label\":99}");
+                assertEquals(202, status);
+                Await.until("the uploaded image indexed", TIMEOUT, () -> index.size() == IMAGES + 1);
+                JsonNode uploaded = searchByUpload(node.apiPort().orElseThrow(), train.png(7), 1);
+                assertEquals(
+                        "uploaded-1", uploaded.path("results").get(0).path("id").asText(), uploaded.toString());
+                assertEquals(
+                        99,
+                        uploaded.path("results")
+                                .get(0)
+                                .path("metadata")
+                                .path("label")
+                                .asInt());
+
                 float[] queryVector = index.get(queryId).orElseThrow().vector();
                 before = index.search(queryVector, 10);
             }
@@ -103,7 +119,7 @@ class EndToEndTest {
             // Restart the index role alone on the same RocksDB directory: same count, same answers.
             try (Node restarted = Node.start(config, EnumSet.of(Role.INDEX))) {
                 IndexWorker index = restarted.indexWorker().orElseThrow();
-                assertEquals(IMAGES, index.size());
+                assertEquals(IMAGES + 1, index.size());
                 List<SearchHit> after =
                         index.search(index.get(queryId).orElseThrow().vector(), 10);
                 assertEquals(ids(before), ids(after));
@@ -153,6 +169,17 @@ class EndToEndTest {
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return new ObjectMapper().readTree(response.body());
+    }
+
+    private static int putImage(int port, String id, byte[] image, String metadata) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/images/" + id))
+                .header("Content-Type", "image/png")
+                .header("X-Dinostream-Metadata", metadata)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private static List<String> ids(List<SearchHit> hits) {

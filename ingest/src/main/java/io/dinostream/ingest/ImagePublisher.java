@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Publishes validated images to {@code dinostream.images.v1} with an idempotent, acks=all producer. An
  * image is acknowledged (its future completes) only once every in-sync replica has it.
  */
-public final class ImagePublisher implements AutoCloseable {
+public final class ImagePublisher implements ImageSink, AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final ImageValidator validator;
     private final Clock clock;
@@ -41,6 +41,7 @@ public final class ImagePublisher implements AutoCloseable {
      * @return completes when the broker acknowledged the record
      * @throws RejectedImageException if the image is invalid; nothing is sent then
      */
+    @Override
     public CompletableFuture<Void> publish(ImageSubmission image) throws RejectedImageException {
         ImageFormat format = validator.validate(image);
         RecordHeaders headers = new RecordHeaders();
@@ -62,6 +63,7 @@ public final class ImagePublisher implements AutoCloseable {
     }
 
     /** Sends a delete (a tombstone) for an image id. */
+    @Override
     public CompletableFuture<Void> delete(String id) {
         io.dinostream.common.wire.ImageIds.requireValid(id);
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();

@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 
 /**
  * The HTTP API and the web page: similarity search by uploaded image or by stored id, image download,
- * health. Routes, bodies and error codes are documented in {@code docs/api.md}.
+ * health, and (with the ingest role) image upload and delete through Kafka. Routes, bodies and error codes are documented in {@code docs/api.md}.
  *
  * <p><b>Threading.</b> Request handling runs on the Vert.x event loop and never blocks it: every model
  * call ({@link ImageEmbedder#embedOne}) and every index call ({@link ImageIndexReader#search},
@@ -36,7 +36,12 @@ public interface ApiServer {
 
     static ApiServer create(
             Vertx vertx, ApiServerOptions options, ImageEmbedder embedder, ImageIndexReader indexReader) {
-        return new ApiServerImpl(vertx, options, embedder, indexReader);
+        return create(vertx, options, ApiServices.search(embedder, indexReader));
+    }
+
+    /** A server with the routes of the given services (search, ingest or both). */
+    static ApiServer create(Vertx vertx, ApiServerOptions options, ApiServices services) {
+        return new ApiServerImpl(vertx, options, services);
     }
 
     /**

@@ -47,7 +47,7 @@ public final class DemoCommand implements Command {
                 usage: dinostream demo [--limit N] [--smoke] [--source SPEC] [--port 8080] [options]
 
                 Starts an in-process Kafka broker (unless --bootstrap-servers is given), creates the topics,
-                runs the embedder, index and API roles in this JVM, ingests the Fashion-MNIST test images
+                runs the ingest, embedder, index and API roles in this JVM, ingests the Fashion-MNIST test images
                 with a progress bar, waits until they are indexed, prints a sample query and its results,
                 and serves the API and the search page on http://127.0.0.1:8080 until Ctrl-C. State lives
                 under --data-dir (default data/demo): a second run reuses it.

@@ -37,20 +37,26 @@ public final class ServeCommand implements Command {
 
     @Override
     public String summary() {
-        return "run roles (embedder,index,api) against a Kafka cluster";
+        return "run roles (ingest,embedder,index,api) against a Kafka cluster";
     }
 
     @Override
     public String help() {
         return """
-                usage: dinostream serve --roles embedder,index,api --bootstrap-servers HOST:PORT [options]
+                usage: dinostream serve --roles ingest,embedder,index,api --bootstrap-servers HOST:PORT [options]
 
                 Runs the given roles in this process until Ctrl-C, against the Kafka cluster named by
                 --bootstrap-servers (start a local one with 'dinostream broker'). Topics are created if
-                missing. The api role searches the index of its own process, so it needs the index role.
+                missing. Roles:
+                  ingest    HTTP upload: PUT/DELETE /v1/images/{id} publish to Kafka (docs/api.md)
+                  embedder  consumes images, produces embeddings (DINOv2 on DJL)
+                  index     consumes embeddings into RocksDB and FAISS
+                  api       HTTP search and the web page; searches the index of its own process, so it
+                            needs the index role
+                ingest and api share one HTTP server on --api-host/--api-port.
 
                 options:
-                  --roles LIST                   comma-separated: embedder, index, api (default: all three)
+                  --roles LIST                   comma-separated (default: all four)
                   --config FILE                  properties file read before the flags
                 """
                 + ConfigSources.help(DinostreamConfig.DEFINITION, KEYS);
@@ -63,7 +69,7 @@ public final class ServeCommand implements Command {
         args.requireBootstrapServers();
         Set<Role> roles;
         try {
-            roles = Role.parseList(args.option("roles", "embedder,index,api"));
+            roles = Role.parseList(args.option("roles", "ingest,embedder,index,api"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -72,7 +78,7 @@ public final class ServeCommand implements Command {
             System.out.println("dinostream is serving roles " + roles + "; press Ctrl-C to stop.");
             node.apiPort()
                     .ifPresent(port -> System.out.println(
-                            "API: http://" + args.config.getString(DinostreamConfig.API_HOST) + ":" + port));
+                            "HTTP: http://" + args.config.getString(DinostreamConfig.API_HOST) + ":" + port));
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dinostream-serve-shutdown"));
             stop.await();
         }

@@ -1,6 +1,8 @@
 package io.dinostream.app.roles;
 
 import io.dinostream.api.ApiServer;
+import io.dinostream.api.ApiServerOptions;
+import io.dinostream.api.ApiServices;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.ImageEmbedder;
@@ -9,7 +11,9 @@ import io.dinostream.embedder.worker.EmbedderWorker;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.worker.IndexWorker;
 import io.dinostream.index.worker.IndexWorkerOptions;
+import io.dinostream.ingest.ImagePublisher;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -18,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The roles of one process, started in dependency order (index, embedder, API) and closed in reverse.
- * The embedder role and the API share one loaded model.
+ * The roles of one process, started in dependency order (index, embedder, HTTP server) and closed in
+ * reverse. The embedder role and the API share one loaded model; the api and ingest roles share one HTTP
+ * server, which mounts the routes of the roles present.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -57,13 +62,20 @@ public final class Node implements AutoCloseable {
                 node.started.push(node.embedderWorker);
                 LOG.info("embedder role started");
             }
-            if (roles.contains(Role.API)) {
+            if (roles.contains(Role.API) || roles.contains(Role.INGEST)) {
+                ApiServices services = roles.contains(Role.API) ? ApiServices.search(node.embedder, node.index) : null;
+                if (roles.contains(Role.INGEST)) {
+                    ImagePublisher publisher = new ImagePublisher(config, Clock.systemUTC());
+                    node.started.push(publisher);
+                    services = services == null ? ApiServices.ingestOnly(publisher) : services.withIngest(publisher);
+                    LOG.info("ingest role started: PUT /v1/images/{id} publishes to Kafka");
+                }
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
-                node.api = ApiServer.create(vertx, config, node.embedder, node.index);
+                node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config), services);
                 int port = node.api.start().await();
                 node.started.push(() -> node.api.close().await());
-                LOG.info("API listening on http://{}:{}", config.getString(DinostreamConfig.API_HOST), port);
+                LOG.info("HTTP listening on http://{}:{}", config.getString(DinostreamConfig.API_HOST), port);
             }
             return node;
         } catch (Exception | Error e) {

@@ -4,14 +4,19 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** The roles one process can run. */
+/**
+ * The roles one process can run: {@code ingest} accepts images over HTTP ({@code PUT /v1/images/{id}})
+ * and publishes them to Kafka; {@code embedder} turns images into vectors; {@code index} keeps the
+ * searchable index; {@code api} serves search and the web page.
+ */
 public enum Role {
+    INGEST,
     EMBEDDER,
     INDEX,
     API;
 
     /**
-     * Parses a comma-separated list such as {@code embedder,index,api}. The API serves searches from the
+     * Parses a comma-separated list such as {@code ingest,embedder,index,api}. The API serves searches from the
      * index of its own process (scatter-gather across processes comes with the streaming issue), so
      * {@code api} requires {@code index}.
      *
@@ -21,9 +26,6 @@ public enum Role {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String name : list.split(",")) {
             String trimmed = name.trim();
-            if (trimmed.equals("ingest")) {
-                continue; // ingest is a client command, not a long-running role: accepted for symmetry.
-            }
             try {
                 roles.add(Role.valueOf(trimmed.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {

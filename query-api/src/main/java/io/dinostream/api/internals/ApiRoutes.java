@@ -1,6 +1,7 @@
 package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServerOptions;
+import io.dinostream.api.ApiServices;
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.embedder.ImageDecodeException;
 import io.dinostream.embedder.ImageEmbedder;
@@ -13,6 +14,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,21 +42,20 @@ final class ApiRoutes {
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     private final ApiServerOptions options;
+    private final ApiServices services;
     private final ImageEmbedder embedder;
     private final ImageIndexReader index;
+    private final IngestRoutes ingest;
     private final WorkerExecutor worker;
     private final Buffer page;
     private final AtomicLong internalErrors = new AtomicLong();
 
-    ApiRoutes(
-            ApiServerOptions options,
-            ImageEmbedder embedder,
-            ImageIndexReader index,
-            WorkerExecutor worker,
-            Buffer page) {
+    ApiRoutes(ApiServerOptions options, ApiServices services, WorkerExecutor worker, Buffer page) {
         this.options = options;
-        this.embedder = embedder;
-        this.index = index;
+        this.services = services;
+        this.embedder = services.embedder();
+        this.index = services.index();
+        this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker) : null;
         this.worker = worker;
         this.page = page;
     }
@@ -66,23 +67,35 @@ final class ApiRoutes {
             ctx.next();
         });
 
-        router.post("/v1/search").handler(this::search);
-        router.route("/v1/search").handler(methodNotAllowed("POST"));
+        if (services.searches()) {
+            router.post("/v1/search").handler(this::search);
+            router.route("/v1/search").handler(methodNotAllowed("POST"));
 
-        router.get("/v1/images/:id/similar").handler(this::similar);
-        router.route("/v1/images/:id/similar").handler(methodNotAllowed("GET"));
+            router.get("/v1/images/:id/similar").handler(this::similar);
+            router.route("/v1/images/:id/similar").handler(methodNotAllowed("GET"));
 
-        router.get("/v1/images/:id/meta").handler(this::imageMeta);
-        router.route("/v1/images/:id/meta").handler(methodNotAllowed("GET"));
+            router.get("/v1/images/:id/meta").handler(this::imageMeta);
+            router.route("/v1/images/:id/meta").handler(methodNotAllowed("GET"));
 
-        router.get("/v1/images/:id").handler(this::image);
-        router.route("/v1/images/:id").handler(methodNotAllowed("GET"));
+            router.get("/v1/images/:id").handler(this::image);
+        } else {
+            for (String path : new String[] {"/v1/search", "/v1/images/:id/similar", "/v1/images/:id/meta", "/"}) {
+                router.route(path).handler(roleNotRunning("api"));
+            }
+        }
+        if (ingest != null) {
+            router.put("/v1/images/:id").handler(ingest::put);
+            router.delete("/v1/images/:id").handler(ingest::delete);
+        }
+        router.route("/v1/images/:id").handler(methodNotAllowed(imageMethods()));
 
         router.get("/health").handler(this::health);
         router.route("/health").handler(methodNotAllowed("GET"));
 
-        router.get("/").handler(this::page);
-        router.route("/").handler(methodNotAllowed("GET"));
+        if (services.searches()) {
+            router.get("/").handler(this::page);
+            router.route("/").handler(methodNotAllowed("GET"));
+        }
 
         router.route()
                 .handler(ctx -> ctx.fail(ErrorCode.ROUTE_NOT_FOUND.exception(
@@ -175,15 +188,41 @@ final class ApiRoutes {
     }
 
     private void health(RoutingContext ctx) {
+        JsonArray roles = new JsonArray();
+        if (services.searches()) {
+            roles.add("api");
+        }
+        if (ingest != null) {
+            roles.add("ingest");
+        }
+        JsonObject body = new JsonObject().put("status", "UP").put("routes", roles);
+        if (!services.searches()) {
+            sendJson(ctx, 200, body);
+            return;
+        }
         worker.executeBlocking(index::size, false)
-                .onSuccess(size -> sendJson(
-                        ctx,
-                        200,
-                        new JsonObject()
-                                .put("status", "UP")
-                                .put("indexSize", size)
-                                .put("model", JsonViews.model(embedder.spec()))))
+                .onSuccess(size ->
+                        sendJson(ctx, 200, body.put("indexSize", size).put("model", JsonViews.model(embedder.spec()))))
                 .onFailure(ctx::fail);
+    }
+
+    /** The methods {@code /v1/images/{id}} accepts in this process, for the {@code Allow} header. */
+    private String imageMethods() {
+        List<String> methods = new ArrayList<>();
+        if (services.searches()) {
+            methods.add("GET");
+        }
+        if (ingest != null) {
+            methods.add("PUT");
+            methods.add("DELETE");
+        }
+        return String.join(", ", methods);
+    }
+
+    private static io.vertx.core.Handler<RoutingContext> roleNotRunning(String role) {
+        return ctx -> ctx.fail(ErrorCode.ROUTE_NOT_FOUND.exception(
+                RequestParams.clip(ctx.request().path()) + " is served by processes that run the " + role
+                        + " role; this one does not"));
     }
 
     private void page(RoutingContext ctx) {
@@ -299,7 +338,7 @@ final class ApiRoutes {
         return start == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
-    private static void sendJson(RoutingContext ctx, int status, JsonObject body) {
+    static void sendJson(RoutingContext ctx, int status, JsonObject body) {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)

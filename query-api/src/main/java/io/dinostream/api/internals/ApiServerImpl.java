@@ -2,8 +2,7 @@ package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServer;
 import io.dinostream.api.ApiServerOptions;
-import io.dinostream.embedder.ImageEmbedder;
-import io.dinostream.index.ImageIndexReader;
+import io.dinostream.api.ApiServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -26,8 +25,7 @@ public final class ApiServerImpl implements ApiServer {
 
     private final Vertx vertx;
     private final ApiServerOptions options;
-    private final ImageEmbedder embedder;
-    private final ImageIndexReader index;
+    private final ApiServices services;
 
     private final Object lock = new Object();
     private Future<Integer> started;
@@ -36,11 +34,10 @@ public final class ApiServerImpl implements ApiServer {
     private HttpServer server;
     private volatile int actualPort = -1;
 
-    public ApiServerImpl(Vertx vertx, ApiServerOptions options, ImageEmbedder embedder, ImageIndexReader index) {
+    public ApiServerImpl(Vertx vertx, ApiServerOptions options, ApiServices services) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
-        this.embedder = Objects.requireNonNull(embedder, "embedder");
-        this.index = Objects.requireNonNull(index, "index");
+        this.services = Objects.requireNonNull(services, "services");
     }
 
     @Override
@@ -56,7 +53,7 @@ public final class ApiServerImpl implements ApiServer {
             WorkerExecutor pool = worker;
             started = pool.executeBlocking(ApiServerImpl::loadPage, false)
                     .compose(page -> {
-                        ApiRoutes routes = new ApiRoutes(options, embedder, index, pool, page);
+                        ApiRoutes routes = new ApiRoutes(options, services, pool, page);
                         HttpServer http = vertx.createHttpServer(httpOptions());
                         synchronized (lock) {
                             server = http;
@@ -66,9 +63,11 @@ public final class ApiServerImpl implements ApiServer {
                     .map(http -> {
                         actualPort = http.actualPort();
                         LOG.info(
-                                "query API listening on http://{}:{}/ ({} worker threads, images up to {} bytes)",
+                                "API listening on http://{}:{}/ (search {}, ingest {}; {} worker threads, images up to {} bytes)",
                                 options.host(),
                                 actualPort,
+                                services.searches() ? "on" : "off",
+                                services.ingests() ? "on" : "off",
                                 options.workerThreads(),
                                 options.imageMaxBytes());
                         return actualPort;

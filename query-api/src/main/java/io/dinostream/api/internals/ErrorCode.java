@@ -10,6 +10,7 @@ public enum ErrorCode {
     EMPTY_BODY(400, "empty_body"),
     MISSING_IMAGE_FIELD(400, "missing_image_field"),
     MALFORMED_REQUEST(400, "malformed_request"),
+    INVALID_METADATA(400, "invalid_metadata"),
     IMAGE_NOT_FOUND(404, "image_not_found"),
     IMAGE_BYTES_UNAVAILABLE(404, "image_bytes_unavailable"),
     ROUTE_NOT_FOUND(404, "route_not_found"),
@@ -19,7 +20,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     UNSUPPORTED_IMAGE_FORMAT(415, "unsupported_image_format"),
     UNDECODABLE_IMAGE(422, "undecodable_image"),
-    INTERNAL_ERROR(500, "internal_error");
+    REJECTED_IMAGE(422, "rejected_image"),
+    INTERNAL_ERROR(500, "internal_error"),
+    INGEST_UNAVAILABLE(503, "ingest_unavailable");
 
     private final int status;
     private final String code;

@@ -1,0 +1,48 @@
+package io.dinostream.api;
+
+import io.dinostream.embedder.ImageEmbedder;
+import io.dinostream.index.ImageIndexReader;
+import io.dinostream.ingest.ImageSink;
+
+/**
+ * What one API process can do, by the roles it runs: search (the {@code api} role: a model and the local
+ * index) and ingest (the {@code ingest} role: a sink that publishes to Kafka). The server mounts only the
+ * routes whose services are present; a route of an absent role answers 404 or 405 naming the role.
+ *
+ * @param embedder the model for search by image; null without search
+ * @param index the index searched; null without search
+ * @param ingest where {@code PUT}/{@code DELETE /v1/images/{id}} write; null without ingest
+ */
+public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest) {
+    public ApiServices {
+        if ((embedder == null) != (index == null)) {
+            throw new IllegalArgumentException("search needs both a model and an index");
+        }
+        if (embedder == null && ingest == null) {
+            throw new IllegalArgumentException("an API server needs search, ingest or both");
+        }
+    }
+
+    /** Search only. */
+    public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
+        return new ApiServices(embedder, index, null);
+    }
+
+    /** Ingest only: an edge process that accepts images and publishes them. */
+    public static ApiServices ingestOnly(ImageSink sink) {
+        return new ApiServices(null, null, sink);
+    }
+
+    /** These services plus ingest. */
+    public ApiServices withIngest(ImageSink sink) {
+        return new ApiServices(embedder, index, sink);
+    }
+
+    public boolean searches() {
+        return index != null;
+    }
+
+    public boolean ingests() {
+        return ingest != null;
+    }
+}

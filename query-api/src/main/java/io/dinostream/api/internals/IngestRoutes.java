@@ -1,0 +1,129 @@
+package io.dinostream.api.internals;
+
+import io.dinostream.api.ApiServerOptions;
+import io.dinostream.common.wire.ImageFormat;
+import io.dinostream.ingest.ImageSink;
+import io.dinostream.ingest.ImageSubmission;
+import io.dinostream.ingest.RejectedImageException;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write routes of the ingest role: {@code PUT /v1/images/{id}} publishes an image to Kafka and
+ * {@code DELETE /v1/images/{id}} publishes its tombstone. They answer 202 only once the broker has
+ * acknowledged the record (acks=all), so an accepted image survives a crash of this process; the index
+ * catches up asynchronously.
+ */
+final class IngestRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
+
+    /** Optional JSON object of user metadata, stored with the image (e.g. {@code {"label":"shirt"}}). */
+    static final String METADATA_HEADER = "X-Dinostream-Metadata";
+    /** Optional free text saying where the image came from; default {@value #DEFAULT_SOURCE}. */
+    static final String SOURCE_HEADER = "X-Dinostream-Source";
+
+    static final String DEFAULT_SOURCE = "http";
+    static final int MAX_METADATA_CHARS = 16 * 1024;
+    static final int MAX_SOURCE_CHARS = 512;
+
+    private final ApiServerOptions options;
+    private final ImageSink sink;
+    private final WorkerExecutor worker;
+
+    IngestRoutes(ApiServerOptions options, ImageSink sink, WorkerExecutor worker) {
+        this.options = options;
+        this.sink = sink;
+        this.worker = worker;
+    }
+
+    void put(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        String metadata = metadata(ctx);
+        String source = source(ctx);
+        ImageBodyReader.read(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(bytes -> {
+                    Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+                    if (format.isEmpty()) {
+                        return Future.failedFuture(ErrorCode.UNSUPPORTED_IMAGE_FORMAT.exception(
+                                "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
+                                        + ImageFormat.describe(bytes)));
+                    }
+                    ImageSubmission submission = new ImageSubmission(id, bytes, source, metadata);
+                    return acknowledged(ctx, "publish of '" + id + "'", () -> sink.publish(submission))
+                            .map(v -> new JsonObject()
+                                    .put("id", id)
+                                    .put("status", "accepted")
+                                    .put("format", format.get().name())
+                                    .put("bytes", bytes.length));
+                })
+                .onSuccess(body -> ApiRoutes.sendJson(ctx, 202, body))
+                .onFailure(ctx::fail);
+    }
+
+    void delete(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        acknowledged(ctx, "delete of '" + id + "'", () -> sink.delete(id))
+                .onSuccess(v -> ApiRoutes.sendJson(
+                        ctx, 202, new JsonObject().put("id", id).put("status", "delete accepted")))
+                .onFailure(ctx::fail);
+    }
+
+    /** A send that may block (Kafka metadata), so it runs on the worker pool; completes on the broker's ack. */
+    private Future<Void> acknowledged(RoutingContext ctx, String what, Send send) {
+        return worker.executeBlocking(send::send, false)
+                .compose(ack -> Future.fromCompletionStage(ack, ctx.vertx().getOrCreateContext()))
+                .recover(error -> {
+                    if (error instanceof RejectedImageException rejected) {
+                        return Future.failedFuture(ErrorCode.REJECTED_IMAGE.exception(rejected.getMessage()));
+                    }
+                    if (error instanceof ApiException) {
+                        return Future.failedFuture(error);
+                    }
+                    LOG.warn("{} failed; answering 503", what, error);
+                    return Future.failedFuture(
+                            ErrorCode.INGEST_UNAVAILABLE.exception(what + " was not acknowledged by Kafka ("
+                                    + error.getClass().getSimpleName() + "); nothing was accepted, retry later"));
+                });
+    }
+
+    private static String metadata(RoutingContext ctx) {
+        String raw = ctx.request().getHeader(METADATA_HEADER);
+        if (raw == null || raw.isBlank()) {
+            return "{}";
+        }
+        if (raw.length() > MAX_METADATA_CHARS) {
+            throw ErrorCode.INVALID_METADATA.exception(
+                    METADATA_HEADER + " is longer than " + MAX_METADATA_CHARS + " characters");
+        }
+        try {
+            return new JsonObject(raw).encode();
+        } catch (DecodeException | ClassCastException e) {
+            throw ErrorCode.INVALID_METADATA.exception(
+                    METADATA_HEADER + " must be a JSON object, got '" + RequestParams.clip(raw) + "'");
+        }
+    }
+
+    private static String source(RoutingContext ctx) {
+        String raw = ctx.request().getHeader(SOURCE_HEADER);
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_SOURCE;
+        }
+        if (raw.length() > MAX_SOURCE_CHARS) {
+            throw ErrorCode.INVALID_METADATA.exception(
+                    SOURCE_HEADER + " is longer than " + MAX_SOURCE_CHARS + " characters");
+        }
+        return raw;
+    }
+
+    @FunctionalInterface
+    private interface Send {
+        CompletableFuture<Void> send() throws RejectedImageException;
+    }
+}
