@@ -16,6 +16,9 @@ public final class BrokerCommand implements Command {
         return "broker";
     }
 
+    /** Kafka's customary port, so that {@code --bootstrap-servers 127.0.0.1:9092} works by default. */
+    static final int DEFAULT_PORT = 9092;
+
     @Override
     public String summary() {
         return "run an in-process KRaft Kafka broker (or --nodes 3) for local multi-process runs";
@@ -24,7 +27,7 @@ public final class BrokerCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: dinostream broker [--nodes 1|3] [--data-dir DIR]
+                usage: dinostream broker [--nodes 1|3] [--port 9092] [--data-dir DIR]
 
                 Starts in-process KRaft Kafka nodes (each a combined broker and controller) on 127.0.0.1,
                 creates dinostream's topics, prints the bootstrap servers and runs until Ctrl-C. Other
@@ -33,6 +36,8 @@ public final class BrokerCommand implements Command {
 
                 options:
                   --nodes N                      number of nodes (default 1)
+                  --port P                       client port of the first node (default 9092); node i
+                                                 listens on P+i, its controller on P+100+i; 0 picks free ports
                 """
                 + ConfigSources.help(
                         DinostreamConfig.DEFINITION,
@@ -41,10 +46,11 @@ public final class BrokerCommand implements Command {
 
     @Override
     public int run(List<String> rawArgs) throws Exception {
-        Args args = Args.parse(rawArgs, List.of("nodes"), List.of(), Map.of());
+        Args args = Args.parse(rawArgs, List.of("nodes", "port"), List.of(), Map.of());
         args.requireNoPositional();
         int nodes = args.intOption("nodes", 1, 1, 9);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(args.config.dataDir().resolve("kafka"), nodes)) {
+        int port = args.intOption("port", DEFAULT_PORT, 0, 65_000);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(args.config.dataDir().resolve("kafka"), nodes, port)) {
             Map<String, Object> values = new HashMap<>(args.config.originals());
             values.put(DinostreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             values.put(DinostreamConfig.TOPIC_REPLICATION_FACTOR, nodes >= 3 ? "3" : "1");

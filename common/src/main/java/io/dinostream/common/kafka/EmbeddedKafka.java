@@ -47,8 +47,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      * restart on the same directory picks new ports.
      */
     public static EmbeddedKafka start(Path dir, int nodes) {
+        return start(dir, nodes, 0);
+    }
+
+    /**
+     * Starts {@code nodes} nodes on fixed ports: node i (0-based) listens for clients on
+     * {@code clientPort + i} and for its controller on {@code clientPort + 100 + i}, so a restart keeps the
+     * same bootstrap servers. {@code clientPort} 0 means free ports chosen now.
+     */
+    public static EmbeddedKafka start(Path dir, int nodes, int clientPort) {
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be >= 1, got " + nodes);
+        }
+        if (clientPort < 0 || clientPort + 100 + nodes > 65535) {
+            throw new IllegalArgumentException("client port must be 0 (free ports) or leave room for " + nodes
+                    + " client and controller ports below 65536, got " + clientPort);
         }
         try {
             Files.createDirectories(dir);
@@ -56,8 +69,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             int[] brokerPorts = new int[nodes];
             int[] controllerPorts = new int[nodes];
             for (int i = 0; i < nodes; i++) {
-                brokerPorts[i] = freePort();
-                controllerPorts[i] = freePort();
+                brokerPorts[i] = clientPort == 0 ? freePort() : clientPort + i;
+                controllerPorts[i] = clientPort == 0 ? freePort() : clientPort + 100 + i;
             }
             StringBuilder voters = new StringBuilder();
             for (int i = 0; i < nodes; i++) {
