@@ -92,6 +92,10 @@ class EmbedderWorkerKafkaTest {
             }
             assertEquals(3, embeddings.size(), "embeddings received: " + embeddings.keySet());
             assertEquals(1, deadLetters.size(), "dead letters received: " + deadLetters.keySet());
+            // The counters move after the offset commit, which follows the sends the reader already saw.
+            while ((worker.embeddedCount() < 3 || worker.deadLetteredCount() < 1) && System.nanoTime() < deadline) {
+                Thread.sleep(5); // polling, bounded by the deadline
+            }
             assertEquals(3, worker.embeddedCount());
             assertEquals(1, worker.deadLetteredCount());
         }
