@@ -4,6 +4,7 @@ import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
 import io.dinostream.app.cli.DemoCommand;
 import io.dinostream.app.cli.IngestCommand;
+import io.dinostream.app.cli.ModelCommand;
 import io.dinostream.app.cli.SearchCommand;
 import io.dinostream.app.cli.ServeCommand;
 import io.dinostream.app.cli.UsageException;
@@ -25,7 +26,12 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(
-                new DemoCommand(), new BrokerCommand(), new ServeCommand(), new IngestCommand(), new SearchCommand())) {
+                new DemoCommand(),
+                new BrokerCommand(),
+                new ServeCommand(),
+                new IngestCommand(),
+                new SearchCommand(),
+                new ModelCommand())) {
             commands.put(command.name(), command);
         }
         return commands;
