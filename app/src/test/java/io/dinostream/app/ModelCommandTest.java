@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.embedder.hub.HubDownloader;
 import io.dinostream.embedder.model.SafeTensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,45 @@ class ModelCommandTest {
         Path notWeights = tmp.resolve("empty.safetensors");
         Files.write(notWeights, new byte[] {1, 2, 3});
         assertEquals(1, Main.run(List.of("model", "info", notWeights.toString())));
+    }
+
+    @Test
+    void pullFetchesAModelFromAHubAndTheResultLoads(@TempDir Path tmp) throws Exception {
+        byte[] weights = Files.readAllBytes(FIXTURES.resolve("vits14/weights_official.safetensors"));
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(weights));
+        com.sun.net.httpserver.HttpServer hub = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        hub.createContext("/facebook/dinov2-small/resolve/main/model.safetensors", exchange -> {
+            exchange.getResponseHeaders().add("X-Linked-Size", Integer.toString(weights.length));
+            exchange.getResponseHeaders().add("X-Linked-Etag", "\"" + sha + "\"");
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(200, -1);
+            } else {
+                exchange.sendResponseHeaders(200, weights.length);
+                exchange.getResponseBody().write(weights);
+            }
+            exchange.close();
+        });
+        hub.start();
+        String previous = System.setProperty(
+                HubDownloader.ENDPOINT_PROPERTY,
+                "http://127.0.0.1:" + hub.getAddress().getPort());
+        try {
+            Path dir = tmp.resolve("models");
+            assertEquals(0, Main.run(List.of("model", "pull", "facebook/dinov2-small", "--dir", dir.toString())));
+            Path pulled = dir.resolve("dinov2-small.safetensors");
+            assertArrayEquals(weights, Files.readAllBytes(pulled));
+            assertEquals(0, Main.run(List.of("model", "info", pulled.toString())));
+            assertEquals(2, Main.run(List.of("model", "pull", "facebook/dinov3-small")));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(HubDownloader.ENDPOINT_PROPERTY);
+            } else {
+                System.setProperty(HubDownloader.ENDPOINT_PROPERTY, previous);
+            }
+            hub.stop(0);
+        }
     }
 
     private static void assertClose(Path expectedFile, Path actualFile, Set<String> names, double atol)

@@ -1,5 +1,7 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.embedder.hub.HubDownloader;
+import io.dinostream.embedder.hub.KnownModels;
 import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.embedder.image.Preprocessor;
 import io.dinostream.embedder.image.RgbImage;
@@ -9,6 +11,7 @@ import io.dinostream.embedder.model.ModelRunner;
 import io.dinostream.embedder.model.SafeTensors;
 import io.dinostream.embedder.model.SafeTensors.DType;
 import io.dinostream.embedder.model.SafeTensors.FloatTensor;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +38,7 @@ public final class ModelCommand implements Command {
                 usage: dinostream model run --weights W.safetensors --input IN.safetensors --output OUT.safetensors
                        dinostream model info W.safetensors
                        dinostream model preprocess IMAGE --output OUT.safetensors [--resolution 224]
+                       dinostream model pull facebook/dinov2-small [--dir models] [--revision main]
 
                 run         every float tensor <x> of shape (B,3,H,W) in IN goes through forward_features;
                             OUT gets <x>.x_norm_clstoken, <x>.x_norm_patchtokens and, with registers,
@@ -44,6 +48,11 @@ public final class ModelCommand implements Command {
                 preprocess  the official evaluation transform (resize the shorter side to 256 with PIL's
                             antialiased bicubic, centre crop 224, ImageNet mean/std); OUT gets
                             <file name without extension>.normalized of shape (3,224,224)
+                pull        downloads a released model's model.safetensors from the Hugging Face hub
+                            (HF_ENDPOINT overrides the hub, HF_TOKEN is sent if set) into DIR/<name>.safetensors,
+                            resuming an interrupted download and checking its size and SHA-256. Models:
+                            facebook/dinov2-{small,base,large,giant} and
+                            facebook/dinov2-with-registers-{small,base,large,giant}
 
                 options:
                   --weights FILE      safetensors, official or Hugging Face names (auto-detected)
@@ -55,6 +64,8 @@ public final class ModelCommand implements Command {
                   --input FILE        the input tensors (run)
                   --output FILE       where to write (run, preprocess)
                   --resolution N      crop side for preprocess, a multiple of 14 (default 224)
+                  --dir DIR           where pull writes (default models)
+                  --revision REV      hub revision for pull (default main)
                 """;
     }
 
@@ -70,20 +81,23 @@ public final class ModelCommand implements Command {
                         "interpolate-antialias",
                         "input",
                         "output",
-                        "resolution"),
+                        "resolution",
+                        "dir",
+                        "revision"),
                 List.of(),
                 Map.of());
         List<String> positional = args.positional();
         if (positional.isEmpty()) {
-            throw new UsageException("expected a subcommand: run, info or preprocess");
+            throw new UsageException("expected a subcommand: run, info, preprocess or pull");
         }
         List<String> operands = positional.subList(1, positional.size());
         return switch (positional.get(0)) {
             case "run" -> runModel(args, operands);
             case "info" -> info(args, operands);
             case "preprocess" -> preprocess(args, operands);
+            case "pull" -> pull(args, operands);
             default -> throw new UsageException(
-                    "unknown subcommand '" + positional.get(0) + "': expected run, info or preprocess");
+                    "unknown subcommand '" + positional.get(0) + "': expected run, info, preprocess or pull");
         };
     }
 
@@ -134,6 +148,53 @@ public final class ModelCommand implements Command {
         System.out.printf(
                 "%s: %dx%d -> %s (3,%d,%d) in %s%n",
                 image, decoded.width(), decoded.height(), name, resolution, resolution, output);
+        return 0;
+    }
+
+    private static int pull(Args args, List<String> operands) throws Exception {
+        if (operands.size() != 1) {
+            throw new UsageException("expected exactly one model name, e.g. facebook/dinov2-small, got " + operands);
+        }
+        KnownModels.Entry model;
+        try {
+            model = KnownModels.find(operands.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Path target = Path.of(args.option("dir", "models")).resolve(KnownModels.fileName(model));
+        URI endpoint = HubDownloader.endpointFromEnvironment();
+        System.err.printf("pulling %s (about %s) from %s%n", model.repository(), model.approximateSize(), endpoint);
+        ProgressBar[] bar = new ProgressBar[1];
+        HubDownloader.Result result;
+        try {
+            result = new HubDownloader(endpoint, System.getenv("HF_TOKEN"))
+                    .pull(model.repository(), args.option("revision", "main"), "model.safetensors", target, (d, t) -> {
+                        if (bar[0] == null) {
+                            bar[0] = ProgressBar.bytes(System.err, "pull", t);
+                        }
+                        bar[0].update(d);
+                    });
+        } catch (java.io.IOException e) {
+            System.err.println("dinostream model pull: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException) {
+                System.err.println("cannot reach " + endpoint + ": no network here? Download model.safetensors "
+                        + "elsewhere and pass it with --model-weights (docs/models.md); a partial download in "
+                        + target.toAbsolutePath().getParent() + " resumes on the next pull");
+            }
+            return 1;
+        } finally {
+            if (bar[0] != null) {
+                bar[0].finish();
+            }
+        }
+        System.out.printf(
+                "%s %s (%,d bytes, sha256 %s%s); use it with --model-weights %s%n",
+                result.alreadyPresent() ? "already present:" : "downloaded",
+                result.file(),
+                result.bytes(),
+                result.sha256(),
+                result.resumedFrom() > 0 ? ", resumed at byte " + result.resumedFrom() : "",
+                result.file());
         return 0;
     }
 

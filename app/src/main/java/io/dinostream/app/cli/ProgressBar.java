@@ -13,15 +13,28 @@ public final class ProgressBar {
     private final String label;
     private final long total;
     private final boolean terminal;
+    private final String unit;
+    private final double divisor;
     private final long startNanos = System.nanoTime();
     private long lastPrintNanos;
     private long lastValue = -1;
 
     public ProgressBar(PrintStream out, String label, long total) {
+        this(out, label, total, "", 1);
+    }
+
+    private ProgressBar(PrintStream out, String label, long total, String unit, double divisor) {
         this.out = out;
         this.label = label;
         this.total = Math.max(total, 1);
         this.terminal = System.console() != null;
+        this.unit = unit;
+        this.divisor = divisor;
+    }
+
+    /** A bar counting bytes, shown in megabytes ({@code 12.3/88.1 MB 14% 9.8 MB/s}). */
+    public static ProgressBar bytes(PrintStream out, String label, long totalBytes) {
+        return new ProgressBar(out, label, totalBytes, " MB", 1e6);
     }
 
     /** Shows {@code done} items finished. Cheap to call often: it redraws at most ten times a second. */
@@ -35,9 +48,27 @@ public final class ProgressBar {
         lastValue = done;
         double seconds = Math.max((now - startNanos) / 1e9, 1e-3);
         int filled = (int) (WIDTH * Math.min(done, total) / total);
-        String line = String.format(
-                "%s [%s%s] %d/%d %3d%% %.0f/s",
-                label, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, 100 * done / total, done / seconds);
+        String line = divisor == 1
+                ? String.format(
+                        "%s [%s%s] %d/%d %3d%% %.0f/s",
+                        label,
+                        "#".repeat(filled),
+                        ".".repeat(WIDTH - filled),
+                        done,
+                        total,
+                        100 * done / total,
+                        done / seconds)
+                : String.format(
+                        "%s [%s%s] %.1f/%.1f%s %3d%% %.1f%s/s",
+                        label,
+                        "#".repeat(filled),
+                        ".".repeat(WIDTH - filled),
+                        done / divisor,
+                        total / divisor,
+                        unit,
+                        100 * done / total,
+                        done / divisor / seconds,
+                        unit);
         if (terminal) {
             out.print("\r" + line);
             if (done >= total) {
