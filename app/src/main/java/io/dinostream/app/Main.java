@@ -1,5 +1,6 @@
 package io.dinostream.app;
 
+import io.dinostream.app.cli.BenchCommand;
 import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
 import io.dinostream.app.cli.DemoCommand;
@@ -31,7 +32,8 @@ public final class Main {
                 new ServeCommand(),
                 new IngestCommand(),
                 new SearchCommand(),
-                new ModelCommand())) {
+                new ModelCommand(),
+                new BenchCommand())) {
             commands.put(command.name(), command);
         }
         return commands;

@@ -1,5 +1,8 @@
 /**
- * Benchmarks ({@code dinostream bench ...}), each reported as a ratio against a reference measured in the
- * same run. Empty until the first benchmark lands with the DINOv2 issue.
+ * Benchmarks run by {@code dinostream bench ...}. Each reports its figures against a reference measured
+ * in the same run on the same machine: {@link io.dinostream.bench.EmbedBenchmark} (model speed against a
+ * matrix multiply on the same engine), {@link io.dinostream.bench.EmbedLeakCheck} (heap and resident
+ * memory over many embeddings), with {@link io.dinostream.bench.ProcessMemory} and
+ * {@link io.dinostream.bench.VitFlops} as helpers.
  */
 package io.dinostream.bench;

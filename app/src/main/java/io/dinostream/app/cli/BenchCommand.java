@@ -1,0 +1,126 @@
+package io.dinostream.app.cli;
+
+import io.dinostream.bench.EmbedBenchmark;
+import io.dinostream.bench.EmbedLeakCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code dinostream bench embed}: model speed against a same-run reference, and memory flatness. */
+public final class BenchCommand implements Command {
+    /** Resident memory may grow this much over the leak check (allocator slack), not more. */
+    static final long RSS_GROWTH_LIMIT_BYTES = 64L << 20;
+    /** Heap after GC may grow this much (JIT, class metadata), not more. */
+    static final long HEAP_GROWTH_LIMIT_BYTES = 16L << 20;
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmarks: embed (model speed vs a matmul reference, memory flatness)";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
+                                              [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
+                                              [--output FILE]
+
+                Measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
+                RSS, against a float32 matrix multiply on the same engine and threads measured in the same
+                run (before and after the model cases). Then embeds --leak-images PNG images through the
+                production path (decode, preprocess, batched forward pass) and checks that heap and
+                resident memory stay flat after a warm-up: exit code 1 if they grow by more than 16 MB
+                (heap) or 64 MB (RSS). Threads: --model-threads (default: all cores).
+
+                options:
+                  --preset NAME        model for the speed cases (random weights; default vits14)
+                  --resolution N       input side (default 224)
+                  --batches LIST       batch sizes (default 1,32)
+                  --seconds S          at least this long per case (default 20)
+                  --matmul N           side of the reference matrices (default 2048)
+                  --leak-images N      images for the memory check, 0 to skip (default 10000)
+                  --leak-preset NAME   model for the memory check (default vit-tiny-demo)
+                  --output FILE        also write the report (Markdown) here
+                """;
+    }
+
+    @Override
+    public int run(List<String> rawArgs) throws Exception {
+        Args args = Args.parse(
+                rawArgs,
+                List.of("preset", "resolution", "batches", "seconds", "matmul", "leak-images", "leak-preset", "output"),
+                List.of(),
+                Map.of());
+        if (!args.positional().equals(List.of("embed"))) {
+            throw new UsageException("expected the benchmark name: embed");
+        }
+        int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
+        int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(engineThreads));
+        }
+        int resolution = args.intOption("resolution", 224, 14, 1036);
+        List<Integer> batches = new ArrayList<>();
+        for (String b : args.option("batches", "1,32").split(",")) {
+            try {
+                batches.add(Integer.parseInt(b.trim()));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--batches must be a comma-separated list of integers, got '" + b + "'");
+            }
+        }
+        double seconds = Double.parseDouble(args.option("seconds", "20"));
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(
+                "## bench embed (%s threads, %d cores)%n%n",
+                System.getProperty("ai.djl.pytorch.num_threads"),
+                Runtime.getRuntime().availableProcessors()));
+        EmbedBenchmark.Result speed = EmbedBenchmark.run(
+                new EmbedBenchmark.Options(
+                        args.option("preset", "vits14"),
+                        resolution,
+                        batches,
+                        seconds,
+                        args.intOption("matmul", 2048, 64, 16384)),
+                line -> System.err.println(line));
+        report.append(EmbedBenchmark.markdown(speed)).append('\n');
+
+        int leakImages = args.intOption("leak-images", 10_000, 0, 10_000_000);
+        boolean flat = true;
+        if (leakImages > 0) {
+            ProgressBar bar = new ProgressBar(System.err, "embed", leakImages);
+            EmbedLeakCheck.Result leak = EmbedLeakCheck.run(
+                    new EmbedLeakCheck.Options(args.option("leak-preset", "vit-tiny-demo"), resolution, leakImages, 16),
+                    bar::update);
+            bar.finish();
+            flat = leak.heapGrowth() <= HEAP_GROWTH_LIMIT_BYTES && leak.rssGrowth() <= RSS_GROWTH_LIMIT_BYTES;
+            report.append(String.format(
+                    "Memory over %,d PNG images through decode + preprocess + %s (batch 16, %.0f s): heap after GC %+.1f MB"
+                            + " (%.1f -> %.1f MB), resident %+.1f MB (%.1f -> %.1f MB), measured from the end of a"
+                            + " %,d-image warm-up: %s.%n",
+                    leak.images(),
+                    args.option("leak-preset", "vit-tiny-demo"),
+                    leak.seconds(),
+                    leak.heapGrowth() / 1e6,
+                    leak.heapAfterWarmUp() / 1e6,
+                    leak.heapAtEnd() / 1e6,
+                    leak.rssGrowth() / 1e6,
+                    leak.rssAfterWarmUp() / 1e6,
+                    leak.rssAtEnd() / 1e6,
+                    Math.max(16, leakImages / 10),
+                    flat ? "flat" : "GROWING (limit 16 MB heap, 64 MB resident)"));
+        }
+        System.out.print(report);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), report.toString());
+        }
+        return flat ? 0 : 1;
+    }
+}

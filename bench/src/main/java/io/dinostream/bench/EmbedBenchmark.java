@@ -1,0 +1,105 @@
+package io.dinostream.bench;
+
+import io.dinostream.embedder.model.DinoV2Config;
+import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.embedder.model.Pooling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Forward-pass speed of a DINOv2 model at given batch sizes, against a matrix-multiply reference on the
+ * same engine and threads measured in the same run. The model gets already-preprocessed random pixels,
+ * so the figure is the model alone (decoding and preprocessing are measured by the leak check's path).
+ */
+public final class EmbedBenchmark {
+    /** What to measure. */
+    public record Options(
+            String preset, int resolution, List<Integer> batchSizes, double secondsPerCase, int matmulSize) {}
+
+    /** One batch size's result. */
+    public record Case(
+            int batch, double imagesPerSecond, double modelGflops, double fractionOfMatmul, long peakRssBytes) {}
+
+    /** Everything measured. */
+    public record Result(
+            String model, double gflopPerImage, double matmulGflopsBefore, double matmulGflopsAfter, List<Case> cases) {
+        /** The reference: the better of the two matmul runs around the model cases. */
+        public double matmulGflops() {
+            return Math.max(matmulGflopsBefore, matmulGflopsAfter);
+        }
+    }
+
+    private EmbedBenchmark() {}
+
+    public static Result run(Options options, Consumer<String> log) {
+        double matmulBefore = MatmulReference.gflops(options.matmulSize(), options.secondsPerCase() / 2);
+        log.accept(String.format(
+                "matmul reference %dx%d: %.1f GFLOP/s", options.matmulSize(), options.matmulSize(), matmulBefore));
+        List<Case> cases = new ArrayList<>();
+        String described;
+        double gflopPerImage;
+        try (DinoV2Model model = DinoV2Model.random(options.preset(), 1)) {
+            DinoV2Config config = model.config();
+            described = config.summary();
+            gflopPerImage = VitFlops.perImage(config, options.resolution(), options.resolution()) / 1e9;
+            for (int batch : options.batchSizes()) {
+                float[] pixels = randomPixels(batch, options.resolution());
+                model.embed(pixels, batch, options.resolution(), options.resolution(), Pooling.CLS); // warm-up
+                ProcessMemory.resetPeak();
+                long start = System.nanoTime();
+                int images = 0;
+                double elapsed;
+                do {
+                    model.embed(pixels, batch, options.resolution(), options.resolution(), Pooling.CLS);
+                    images += batch;
+                    elapsed = (System.nanoTime() - start) / 1e9;
+                } while (elapsed < options.secondsPerCase() || images < 2 * batch);
+                double perSecond = images / elapsed;
+                double modelGflops = perSecond * gflopPerImage;
+                Case c = new Case(
+                        batch, perSecond, modelGflops, modelGflops / matmulBefore, ProcessMemory.peakResidentBytes());
+                cases.add(c);
+                log.accept(String.format(
+                        "batch %d: %.2f images/s, %.1f GFLOP/s, %.2f of matmul, peak RSS %d MB",
+                        batch, perSecond, modelGflops, c.fractionOfMatmul(), c.peakRssBytes() >> 20));
+            }
+        }
+        double matmulAfter = MatmulReference.gflops(options.matmulSize(), options.secondsPerCase() / 2);
+        log.accept(String.format("matmul reference again: %.1f GFLOP/s", matmulAfter));
+        double reference = Math.max(matmulBefore, matmulAfter);
+        List<Case> rescaled = new ArrayList<>();
+        for (Case c : cases) {
+            rescaled.add(new Case(
+                    c.batch(), c.imagesPerSecond(), c.modelGflops(), c.modelGflops() / reference, c.peakRssBytes()));
+        }
+        return new Result(described, gflopPerImage, matmulBefore, matmulAfter, rescaled);
+    }
+
+    static float[] randomPixels(int batch, int resolution) {
+        Random random = new Random(42);
+        float[] pixels = new float[batch * 3 * resolution * resolution];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextGaussian();
+        }
+        return pixels;
+    }
+
+    /** The result as a Markdown table. */
+    public static String markdown(Result r) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Model: %s; %.2f GFLOP per image.%n", r.model(), r.gflopPerImage()));
+        out.append(String.format(
+                "Reference: float32 matmul on the same engine and threads, %.1f GFLOP/s before and %.1f after the model runs (the better is used).%n%n",
+                r.matmulGflopsBefore(), r.matmulGflopsAfter()));
+        out.append("| batch | images/s | model GFLOP/s | fraction of matmul FLOP/s | peak RSS |\n");
+        out.append("|---:|---:|---:|---:|---:|\n");
+        for (Case c : r.cases()) {
+            out.append(String.format(
+                    "| %d | %.2f | %.1f | %.2f | %d MB |%n",
+                    c.batch(), c.imagesPerSecond(), c.modelGflops(), c.fractionOfMatmul(), c.peakRssBytes() >> 20));
+        }
+        return out.toString();
+    }
+}
