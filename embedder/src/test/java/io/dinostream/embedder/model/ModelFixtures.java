@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Locates the DINOv2 oracle fixtures and compares tensors against them. */
-final class ModelFixtures {
+public final class ModelFixtures {
     private ModelFixtures() {}
 
     /**
@@ -16,7 +16,7 @@ final class ModelFixtures {
      * {@code shared/fixtures/dinov2} in the working directory or a parent, else {@code
      * /work/shared/fixtures/dinov2}. Fails (does not skip) when none exists.
      */
-    static Path root() {
+    public static Path root() {
         String property = System.getProperty("dinostream.fixtures.dinov2");
         if (property != null) {
             return existing(Path.of(property));
