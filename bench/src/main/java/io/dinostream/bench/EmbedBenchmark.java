@@ -16,11 +16,26 @@ import java.util.function.Consumer;
 public final class EmbedBenchmark {
     /** What to measure. */
     public record Options(
-            String preset, int resolution, List<Integer> batchSizes, double secondsPerCase, int matmulSize) {}
+            String preset,
+            int resolution,
+            List<Integer> batchSizes,
+            double secondsPerCase,
+            int matmulSize,
+            int threads) {}
 
     /** One batch size's result. */
     public record Case(
-            int batch, double imagesPerSecond, double modelGflops, double fractionOfMatmul, long peakRssBytes) {}
+            int batch,
+            double imagesPerSecond,
+            double modelGflops,
+            double fractionOfMatmul,
+            long peakRssBytes,
+            double onnxImagesPerSecond) {
+        /** DJL's speed over ONNX Runtime's on the same network: above 1 means DJL is faster. */
+        public double ratioToOnnx() {
+            return imagesPerSecond / onnxImagesPerSecond;
+        }
+    }
 
     /** Everything measured. */
     public record Result(
@@ -33,7 +48,7 @@ public final class EmbedBenchmark {
 
     private EmbedBenchmark() {}
 
-    public static Result run(Options options, Consumer<String> log) {
+    public static Result run(Options options, Consumer<String> log) throws Exception {
         double matmulBefore = MatmulReference.gflops(options.matmulSize(), options.secondsPerCase() / 2);
         log.accept(String.format(
                 "matmul reference %dx%d: %.1f GFLOP/s", options.matmulSize(), options.matmulSize(), matmulBefore));
@@ -58,12 +73,14 @@ public final class EmbedBenchmark {
                 } while (elapsed < options.secondsPerCase() || images < 2 * batch);
                 double perSecond = images / elapsed;
                 double modelGflops = perSecond * gflopPerImage;
-                Case c = new Case(
-                        batch, perSecond, modelGflops, modelGflops / matmulBefore, ProcessMemory.peakResidentBytes());
+                long peak = ProcessMemory.peakResidentBytes();
+                double onnx = OnnxRuntimeReference.imagesPerSecond(
+                        model, batch, options.resolution(), options.threads(), pixels, options.secondsPerCase());
+                Case c = new Case(batch, perSecond, modelGflops, modelGflops / matmulBefore, peak, onnx);
                 cases.add(c);
                 log.accept(String.format(
-                        "batch %d: %.2f images/s, %.1f GFLOP/s, %.2f of matmul, peak RSS %d MB",
-                        batch, perSecond, modelGflops, c.fractionOfMatmul(), c.peakRssBytes() >> 20));
+                        "batch %d: %.2f images/s, %.1f GFLOP/s, %.2f of matmul, peak RSS %d MB; ONNX Runtime %.2f images/s",
+                        batch, perSecond, modelGflops, c.fractionOfMatmul(), c.peakRssBytes() >> 20, onnx));
             }
         }
         double matmulAfter = MatmulReference.gflops(options.matmulSize(), options.secondsPerCase() / 2);
@@ -72,7 +89,12 @@ public final class EmbedBenchmark {
         List<Case> rescaled = new ArrayList<>();
         for (Case c : cases) {
             rescaled.add(new Case(
-                    c.batch(), c.imagesPerSecond(), c.modelGflops(), c.modelGflops() / reference, c.peakRssBytes()));
+                    c.batch(),
+                    c.imagesPerSecond(),
+                    c.modelGflops(),
+                    c.modelGflops() / reference,
+                    c.peakRssBytes(),
+                    c.onnxImagesPerSecond()));
         }
         return new Result(described, gflopPerImage, matmulBefore, matmulAfter, rescaled);
     }
@@ -93,12 +115,19 @@ public final class EmbedBenchmark {
         out.append(String.format(
                 "Reference: float32 matmul on the same engine and threads, %.1f GFLOP/s before and %.1f after the model runs (the better is used).%n%n",
                 r.matmulGflopsBefore(), r.matmulGflopsAfter()));
-        out.append("| batch | images/s | model GFLOP/s | fraction of matmul FLOP/s | peak RSS |\n");
-        out.append("|---:|---:|---:|---:|---:|\n");
+        out.append("| batch | DJL images/s | model GFLOP/s | fraction of matmul FLOP/s | peak RSS (DJL) |"
+                + " ONNX Runtime images/s | DJL / ONNX Runtime |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Case c : r.cases()) {
             out.append(String.format(
-                    "| %d | %.2f | %.1f | %.2f | %d MB |%n",
-                    c.batch(), c.imagesPerSecond(), c.modelGflops(), c.fractionOfMatmul(), c.peakRssBytes() >> 20));
+                    "| %d | %.2f | %.1f | %.2f | %d MB | %.2f | %.2f |%n",
+                    c.batch(),
+                    c.imagesPerSecond(),
+                    c.modelGflops(),
+                    c.fractionOfMatmul(),
+                    c.peakRssBytes() >> 20,
+                    c.onnxImagesPerSecond(),
+                    c.ratioToOnnx()));
         }
         return out.toString();
     }

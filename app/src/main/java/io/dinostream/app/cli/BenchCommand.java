@@ -33,8 +33,9 @@ public final class BenchCommand implements Command {
                                               [--output FILE]
 
                 Measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
-                RSS, against a float32 matrix multiply on the same engine and threads measured in the same
-                run (before and after the model cases). Then embeds --leak-images PNG images through the
+                RSS, against two references measured in the same run: a float32 matrix multiply on the same
+                engine and threads (before and after the model cases), and the identical network (same
+                weights, exported to ONNX) run by ONNX Runtime on the same number of threads. Then embeds --leak-images PNG images through the
                 production path (decode, preprocess, batched forward pass) and checks that heap and
                 resident memory stay flat after a warm-up: exit code 1 if they grow by more than 16 MB
                 (heap) or 64 MB (RSS). Threads: --model-threads (default: all cores).
@@ -87,7 +88,8 @@ public final class BenchCommand implements Command {
                         resolution,
                         batches,
                         seconds,
-                        args.intOption("matmul", 2048, 64, 16384)),
+                        args.intOption("matmul", 2048, 64, 16384),
+                        engineThreads),
                 line -> System.err.println(line));
         report.append(EmbedBenchmark.markdown(speed)).append('\n');
 

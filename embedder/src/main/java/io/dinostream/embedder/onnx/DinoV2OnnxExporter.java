@@ -71,7 +71,10 @@ public final class DinoV2OnnxExporter {
             // [cls + pos0, patches + pos], then registers between them (they get no positional embedding)
             String cls = tiled("cls_token", 1);
             x = g.op("Concat", List.of(cls, x), OnnxGraph.Attribute.of("axis", 1L));
-            x = g.op("Add", x, g.floats("pos_embed_interpolated", w.pos().shape(), w.pos().data()));
+            x = g.op(
+                    "Add",
+                    x,
+                    g.floats("pos_embed_interpolated", w.pos().shape(), w.pos().data()));
             if (c.numRegisters() > 0) {
                 String first = g.op("Slice", x, g.longs(0), g.longs(1), g.longs(1));
                 String rest = g.op("Slice", x, g.longs(1), g.longs(1 + patches), g.longs(1));

@@ -101,7 +101,11 @@ final class OnnxGraph {
 
     /** Declares {@code value} a graph output under {@code name} (through an Identity node). */
     void output(String value, String name, long... dims) {
-        ProtoWriter node = new ProtoWriter().string(1, value).string(2, name).string(3, name).string(4, "Identity");
+        ProtoWriter node = new ProtoWriter()
+                .string(1, value)
+                .string(2, name)
+                .string(3, name)
+                .string(4, "Identity");
         nodes.add(node);
         outputs.add(valueInfo(name, dims));
     }

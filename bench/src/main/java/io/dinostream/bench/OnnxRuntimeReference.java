@@ -1,0 +1,50 @@
+package io.dinostream.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.embedder.onnx.DinoV2OnnxExporter;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The second speed reference of the embedding benchmark: the identical network (same weights, exported
+ * by {@link DinoV2OnnxExporter}) run by ONNX Runtime on the same threads.
+ */
+public final class OnnxRuntimeReference {
+    private OnnxRuntimeReference() {}
+
+    /** Images per second of ONNX Runtime on {@code batch} images, measured for at least {@code minSeconds}. */
+    public static double imagesPerSecond(
+            DinoV2Model model, int batch, int resolution, int threads, float[] pixels, double minSeconds)
+            throws OrtException {
+        byte[] onnx = DinoV2OnnxExporter.export(model, batch, resolution, resolution);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(onnx, options);
+                    OnnxTensor x = OnnxTensor.createTensor(
+                            env, FloatBuffer.wrap(pixels), new long[] {batch, 3, resolution, resolution})) {
+                Map<String, OnnxTensor> inputs = Map.of(DinoV2OnnxExporter.INPUT, x);
+                try (OrtSession.Result warm = session.run(inputs)) {
+                    warm.get(0);
+                }
+                long start = System.nanoTime();
+                int images = 0;
+                double elapsed;
+                do {
+                    try (OrtSession.Result result = session.run(inputs)) {
+                        result.get(0);
+                    }
+                    images += batch;
+                    elapsed = (System.nanoTime() - start) / 1e9;
+                } while (elapsed < minSeconds || images < 2 * batch);
+                return images / elapsed;
+            }
+        }
+    }
+}
