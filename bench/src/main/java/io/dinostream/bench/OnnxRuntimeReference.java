@@ -20,7 +20,7 @@ public final class OnnxRuntimeReference {
     public static double imagesPerSecond(
             DinoV2Model model, int batch, int resolution, int threads, float[] pixels, double minSeconds)
             throws OrtException {
-        byte[] onnx = DinoV2OnnxExporter.export(model, batch, resolution, resolution);
+        byte[] onnx = DinoV2OnnxExporter.export(model, resolution, resolution);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);

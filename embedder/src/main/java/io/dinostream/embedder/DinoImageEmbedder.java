@@ -4,8 +4,8 @@ import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.embedder.image.Preprocessor;
 import io.dinostream.embedder.image.RgbImage;
-import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.model.Pooling;
+import io.dinostream.embedder.model.VisionBackbone;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +15,13 @@ import java.util.List;
  * Thread-safe: decoding and preprocessing run on the caller's thread; the model serialises forward passes.
  */
 public final class DinoImageEmbedder implements ImageEmbedder {
-    private final DinoV2Model model;
+    private final VisionBackbone model;
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final Pooling pooling;
     private final EmbeddingSpec spec;
 
-    public DinoImageEmbedder(DinoV2Model model, ImageDecoder decoder, Preprocessor preprocessor, Pooling pooling) {
+    public DinoImageEmbedder(VisionBackbone model, ImageDecoder decoder, Preprocessor preprocessor, Pooling pooling) {
         this.model = model;
         this.decoder = decoder;
         this.preprocessor = preprocessor;

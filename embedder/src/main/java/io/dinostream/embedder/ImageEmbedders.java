@@ -5,6 +5,8 @@ import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.embedder.image.Preprocessor;
 import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.model.Pooling;
+import io.dinostream.embedder.model.VisionBackbone;
+import io.dinostream.embedder.onnx.OnnxRuntimeBackbone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ public final class ImageEmbedders {
 
     /**
      * The embedder for {@code model.*} settings: the weights file if {@code model.weights} is set, else
-     * the {@code model.preset} architecture with weights drawn from {@code model.seed}.
+     * the {@code model.preset} architecture with weights drawn from {@code model.seed}; run by ONNX
+     * Runtime or DJL as {@code model.backend} says.
      */
     public static ImageEmbedder fromConfig(DinostreamConfig config) {
         int threads = config.getInt(DinostreamConfig.MODEL_THREADS);
@@ -33,10 +36,18 @@ public final class ImageEmbedders {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model weights " + weights + ": " + e.getMessage(), e);
         }
+        int resolution = config.getInt(DinostreamConfig.MODEL_RESOLUTION);
+        VisionBackbone backbone = model;
+        if (config.getString(DinostreamConfig.MODEL_BACKEND).equals("onnxruntime")) {
+            // The DJL model is only needed to export the graph; free its weights once ONNX Runtime has them.
+            try (DinoV2Model exported = model) {
+                backbone = OnnxRuntimeBackbone.create(exported, resolution, resolution, threads);
+            }
+        }
         return new DinoImageEmbedder(
-                model,
+                backbone,
                 new ImageDecoder(),
-                new Preprocessor(config.getInt(DinostreamConfig.MODEL_RESOLUTION)),
+                new Preprocessor(resolution),
                 Pooling.parse(config.getString(DinostreamConfig.MODEL_POOLING)));
     }
 }

@@ -30,6 +30,7 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String MODEL_RESOLUTION = "model.resolution";
     public static final String MODEL_POOLING = "model.pooling";
     public static final String MODEL_THREADS = "model.threads";
+    public static final String MODEL_BACKEND = "model.backend";
 
     public static final String EMBEDDER_BATCH_SIZE = "embedder.batch.size";
     public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
@@ -130,6 +131,14 @@ public final class DinostreamConfig extends AbstractConfig {
                     Range.between(0, 1024),
                     Importance.LOW,
                     "Intra-op threads of the model engine; 0 means the number of cores.")
+            .define(
+                    MODEL_BACKEND,
+                    Type.STRING,
+                    "onnxruntime",
+                    ValidString.in("onnxruntime", "djl"),
+                    Importance.MEDIUM,
+                    "Inference engine of the embedder: 'onnxruntime' runs the model exported to ONNX (same "
+                            + "outputs, 2-3x faster on CPU), 'djl' runs it on libtorch through DJL.")
             .define(
                     EMBEDDER_BATCH_SIZE,
                     Type.INT,

@@ -45,7 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code OPT_OUT_TRACKING=true} unless they are already set: the PyTorch natives come from Maven and
  * DJL must not try the network.
  */
-public final class DinoV2Model implements AutoCloseable {
+public final class DinoV2Model implements VisionBackbone {
     static {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
@@ -146,6 +146,7 @@ public final class DinoV2Model implements AutoCloseable {
      * @return {@code batch} L2-normalised vectors of {@link #outputDim(Pooling)} values
      * @throws IllegalArgumentException for a wrong array length or image size
      */
+    @Override
     public float[][] embed(float[] pixelsNCHW, int batch, int height, int width, Pooling pooling) {
         DinoV2Config c = vit.config();
         if (batch <= 0) {
@@ -180,7 +181,7 @@ public final class DinoV2Model implements AutoCloseable {
     }
 
     /** Normalises in place like {@code F.normalize} (divides by {@code max(||v||, 1e-12)}). */
-    static void l2Normalise(float[] v) {
+    public static void l2Normalise(float[] v) {
         double sum = 0;
         for (float f : v) {
             sum += (double) f * f;
@@ -239,16 +240,19 @@ public final class DinoV2Model implements AutoCloseable {
     }
 
     /** Length of the vectors {@link #embed} returns for {@code pooling}. */
+    @Override
     public int outputDim(Pooling pooling) {
         return pooling.outputDim(embedDim());
     }
 
     /** Preset name for random models, file name without {@code .safetensors} for loaded ones. */
+    @Override
     public String modelId() {
         return modelId;
     }
 
     /** First 12 hex digits of the weights file's SHA-256, or {@code random-<seed>}. */
+    @Override
     public String version() {
         return version;
     }

@@ -8,22 +8,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a DINOv2 model as an ONNX graph (opset 17) computing the official {@code x_norm_clstoken} for
- * a fixed batch size and input size: the same weights and the same arithmetic as the DJL blocks, so
- * ONNX Runtime can run the identical network (the speed reference of {@code dinostream bench embed}).
+ * Writes a DINOv2 model as an ONNX graph (opset 17) for one input size and any batch size, computing the
+ * official {@code x_norm_clstoken} and the mean of {@code x_norm_patchtokens}: the same weights and the
+ * same arithmetic as the DJL blocks, so ONNX Runtime can run the identical network (the embedder's
+ * faster backend, and the speed reference of {@code dinostream bench embed}).
  * Positional embeddings are interpolated once for the input size by the model itself and stored as a
  * constant. Linear weights are stored transposed, so each linear layer is one MatMul and one Add.
  */
 public final class DinoV2OnnxExporter {
     /** Name of the graph input, float32 (batch, 3, height, width), preprocessed pixels. */
     public static final String INPUT = "pixels";
-    /** Name of the graph output, float32 (batch, width): the normalised CLS token. */
+    /** Name of a graph output, float32 (batch, width): the normalised CLS token. */
     public static final String OUTPUT = "x_norm_clstoken";
+    /** Name of a graph output, float32 (batch, width): the mean of the normalised patch tokens. */
+    public static final String OUTPUT_PATCH_MEAN = "x_norm_patchtokens_mean";
 
     private DinoV2OnnxExporter() {}
 
-    /** The serialised ONNX model for {@code batch} images of {@code height x width}. */
-    public static byte[] export(DinoV2Model model, int batch, int height, int width) {
+    /** The serialised ONNX model for any number of images of {@code height x width}. */
+    public static byte[] export(DinoV2Model model, int height, int width) {
         DinoV2Config c = model.config();
         if (height % c.patchSize() != 0 || width % c.patchSize() != 0) {
             throw new IllegalArgumentException("height and width must be multiples of " + c.patchSize());
@@ -33,7 +36,7 @@ public final class DinoV2OnnxExporter {
             var pos = vit.interpolatePosEncoding(parameters, like, height, width, false);
             return new Weights(vit.stateDict(), new FloatTensor(pos.getShape().getShape(), pos.toFloatArray()));
         });
-        return new Builder(c, w, batch, height, width).build();
+        return new Builder(c, w, height, width).build();
     }
 
     private record Weights(Map<String, FloatTensor> state, FloatTensor pos) {}
@@ -43,22 +46,21 @@ public final class DinoV2OnnxExporter {
         private final OnnxGraph g = new OnnxGraph();
         private final DinoV2Config c;
         private final Weights w;
-        private final int batch;
         private final int height;
         private final int width;
         private final long dim;
 
-        Builder(DinoV2Config c, Weights w, int batch, int height, int width) {
+        Builder(DinoV2Config c, Weights w, int height, int width) {
             this.c = c;
             this.w = w;
-            this.batch = batch;
             this.height = height;
             this.width = width;
             this.dim = c.embedDim();
         }
 
         byte[] build() {
-            g.input(INPUT, batch, c.inChans(), height, width);
+            g.input(INPUT, OnnxGraph.DYNAMIC, c.inChans(), height, width);
+            String batch = g.op("Slice", g.op("Shape", INPUT), g.longs(0), g.longs(1), g.longs(0));
             long patches = (long) (height / c.patchSize()) * (width / c.patchSize());
             long tokens = 1 + c.numRegisters() + patches;
             // patch embedding: conv with stride = kernel, then (B, D, h, w) -> (B, h*w, D)
@@ -66,10 +68,10 @@ public final class DinoV2OnnxExporter {
                     "Conv",
                     List.of(INPUT, weight("patch_embed.proj.weight"), weight("patch_embed.proj.bias")),
                     OnnxGraph.Attribute.of("strides", new long[] {c.patchSize(), c.patchSize()}));
-            x = g.op("Reshape", x, g.longs(batch, dim, patches));
+            x = g.op("Reshape", x, g.longs(0, dim, patches));
             x = g.op("Transpose", List.of(x), OnnxGraph.Attribute.of("perm", new long[] {0, 2, 1}));
             // [cls + pos0, patches + pos], then registers between them (they get no positional embedding)
-            String cls = tiled("cls_token", 1);
+            String cls = tiled("cls_token", 1, batch);
             x = g.op("Concat", List.of(cls, x), OnnxGraph.Attribute.of("axis", 1L));
             x = g.op(
                     "Add",
@@ -80,16 +82,22 @@ public final class DinoV2OnnxExporter {
                 String rest = g.op("Slice", x, g.longs(1), g.longs(1 + patches), g.longs(1));
                 x = g.op(
                         "Concat",
-                        List.of(first, tiled("register_tokens", c.numRegisters()), rest),
+                        List.of(first, tiled("register_tokens", c.numRegisters(), batch), rest),
                         OnnxGraph.Attribute.of("axis", 1L));
             }
             for (int i = 0; i < c.depth(); i++) {
                 x = block("blocks." + i + ".", x, tokens);
             }
             x = layerNorm(x, "norm.");
-            String clsToken = g.op("Gather", List.of(x, g.longs(0)), OnnxGraph.Attribute.of("axis", 1L));
-            clsToken = g.op("Reshape", clsToken, g.longs(batch, dim));
-            g.output(clsToken, OUTPUT, batch, dim);
+            String clsToken = g.op("Gather", List.of(x, g.longScalar(0)), OnnxGraph.Attribute.of("axis", 1L));
+            g.output(clsToken, OUTPUT, OnnxGraph.DYNAMIC, dim);
+            String patchTokens = g.op("Slice", x, g.longs(1 + c.numRegisters()), g.longs(tokens), g.longs(1));
+            String patchMean = g.op(
+                    "ReduceMean",
+                    List.of(patchTokens),
+                    OnnxGraph.Attribute.of("axes", new long[] {1}),
+                    OnnxGraph.Attribute.of("keepdims", 0L));
+            g.output(patchMean, OUTPUT_PATCH_MEAN, OnnxGraph.DYNAMIC, dim);
             return g.toModel("dinov2_" + c.name());
         }
 
@@ -98,21 +106,18 @@ public final class DinoV2OnnxExporter {
             long headDim = dim / heads;
             String y = layerNorm(x, p + "norm1.");
             String qkv = linear(y, p + "attn.qkv.");
-            qkv = g.op("Reshape", qkv, g.longs(batch, tokens, 3, heads, headDim));
+            qkv = g.op("Reshape", qkv, g.longs(0, tokens, 3, heads, headDim));
             qkv = g.op("Transpose", List.of(qkv), OnnxGraph.Attribute.of("perm", new long[] {2, 0, 3, 1, 4}));
-            String q = g.op("Gather", List.of(qkv, g.longs(0)), OnnxGraph.Attribute.of("axis", 0L));
-            String k = g.op("Gather", List.of(qkv, g.longs(1)), OnnxGraph.Attribute.of("axis", 0L));
-            String v = g.op("Gather", List.of(qkv, g.longs(2)), OnnxGraph.Attribute.of("axis", 0L));
-            q = g.op("Reshape", q, g.longs(batch, heads, tokens, headDim));
-            k = g.op("Reshape", k, g.longs(batch, heads, tokens, headDim));
-            v = g.op("Reshape", v, g.longs(batch, heads, tokens, headDim));
+            String q = g.op("Gather", List.of(qkv, g.longScalar(0)), OnnxGraph.Attribute.of("axis", 0L));
+            String k = g.op("Gather", List.of(qkv, g.longScalar(1)), OnnxGraph.Attribute.of("axis", 0L));
+            String v = g.op("Gather", List.of(qkv, g.longScalar(2)), OnnxGraph.Attribute.of("axis", 0L));
             q = g.op("Mul", q, g.scalar((float) (1.0 / Math.sqrt(headDim))));
             String kT = g.op("Transpose", List.of(k), OnnxGraph.Attribute.of("perm", new long[] {0, 1, 3, 2}));
             String scores = g.op("MatMul", q, kT);
             String attention = g.op("Softmax", List.of(scores), OnnxGraph.Attribute.of("axis", -1L));
             String mixed = g.op("MatMul", attention, v);
             mixed = g.op("Transpose", List.of(mixed), OnnxGraph.Attribute.of("perm", new long[] {0, 2, 1, 3}));
-            mixed = g.op("Reshape", mixed, g.longs(batch, tokens, dim));
+            mixed = g.op("Reshape", mixed, g.longs(0, tokens, dim));
             String attn = linear(mixed, p + "attn.proj.");
             x = g.op("Add", x, layerScale(attn, p + "ls1.gamma"));
             String y2 = layerNorm(x, p + "norm2.");
@@ -164,14 +169,10 @@ public final class DinoV2OnnxExporter {
             return g.op("Add", g.op("MatMul", x, wT), weight(p + "bias"));
         }
 
-        /** A (1, n, D) token parameter repeated for the batch: (B, n, D). */
-        private String tiled(String name, int n) {
-            FloatTensor t = tensor(name);
-            float[] data = new float[batch * n * (int) dim];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(t.data(), 0, data, b * n * (int) dim, n * (int) dim);
-            }
-            return g.floats(name + "_tiled", new long[] {batch, n, dim}, data);
+        /** A (1, n, D) token parameter expanded to the run-time batch: (B, n, D). */
+        private String tiled(String name, int n, String batch) {
+            String shape = g.op("Concat", List.of(batch, g.longs(n, dim)), OnnxGraph.Attribute.of("axis", 0L));
+            return g.op("Expand", weight(name), shape);
         }
 
         private String weight(String name) {

@@ -56,6 +56,15 @@ final class OnnxGraph {
         return name;
     }
 
+    /** A 0-d int64 initializer (a Gather index that drops the axis). */
+    String longScalar(long value) {
+        String name = "const_" + counter++;
+        ByteBuffer raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        raw.putLong(value);
+        initializers.add(tensor(name, new long[0], INT64, raw.array()));
+        return name;
+    }
+
     /** A scalar float initializer. */
     String scalar(float value) {
         String name = "const_" + counter++;
@@ -134,10 +143,13 @@ final class OnnxGraph {
         return t.varint(2, type).string(8, name).bytes(9, raw);
     }
 
+    /** A dimension given as {@value #DYNAMIC} is symbolic ({@code batch}), any size at run time. */
+    static final long DYNAMIC = -1;
+
     private static ProtoWriter valueInfo(String name, long[] dims) {
         ProtoWriter shape = new ProtoWriter();
         for (long d : dims) {
-            shape.message(1, new ProtoWriter().varint(1, d));
+            shape.message(1, d == DYNAMIC ? new ProtoWriter().string(2, "batch") : new ProtoWriter().varint(1, d));
         }
         ProtoWriter tensorType = new ProtoWriter().varint(1, FLOAT).message(2, shape);
         return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));

@@ -38,7 +38,7 @@ class DinoV2OnnxExporterTest {
         }
         byte[] onnx;
         try (DinoV2Model model = DinoV2Model.load(dir.resolve("weights_official.safetensors"), options)) {
-            onnx = DinoV2OnnxExporter.export(model, (int) shape[0], (int) shape[2], (int) shape[3]);
+            onnx = DinoV2OnnxExporter.export(model, (int) shape[2], (int) shape[3]);
         }
         float[] actual = run(onnx, pixels, shape);
         assertEquals(expected.length, actual.length);
