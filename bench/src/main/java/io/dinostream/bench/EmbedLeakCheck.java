@@ -6,6 +6,8 @@ import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.embedder.image.Preprocessor;
 import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.model.Pooling;
+import io.dinostream.embedder.model.VisionBackbone;
+import io.dinostream.embedder.onnx.OnnxRuntimeBackbone;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +25,7 @@ import javax.imageio.ImageIO;
  */
 public final class EmbedLeakCheck {
     /** What to run. */
-    public record Options(String preset, int resolution, int images, int batch) {}
+    public record Options(String preset, int resolution, int images, int batch, boolean onnxRuntime) {}
 
     /** Memory after the warm-up (the first tenth of the images) and at the end. */
     public record Result(
@@ -46,10 +48,7 @@ public final class EmbedLeakCheck {
         long rssWarm = 0;
         long start = System.nanoTime();
         try (DinoImageEmbedder embedder = new DinoImageEmbedder(
-                DinoV2Model.random(options.preset(), 1),
-                new ImageDecoder(),
-                new Preprocessor(options.resolution()),
-                Pooling.CLS)) {
+                backbone(options), new ImageDecoder(), new Preprocessor(options.resolution()), Pooling.CLS)) {
             int done = 0;
             while (done < options.images()) {
                 int n = Math.min(options.batch(), options.images() - done);
@@ -79,6 +78,16 @@ public final class EmbedLeakCheck {
                 rssWarm,
                 ProcessMemory.residentBytes(),
                 seconds);
+    }
+
+    private static VisionBackbone backbone(Options options) {
+        DinoV2Model model = DinoV2Model.random(options.preset(), 1);
+        if (!options.onnxRuntime()) {
+            return model;
+        }
+        try (model) {
+            return OnnxRuntimeBackbone.create(model, options.resolution(), options.resolution(), 0);
+        }
     }
 
     /** Distinct 28x28 grayscale PNGs, like Fashion-MNIST's. */

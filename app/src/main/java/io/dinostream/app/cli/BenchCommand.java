@@ -48,6 +48,7 @@ public final class BenchCommand implements Command {
                   --matmul N           side of the reference matrices (default 2048)
                   --leak-images N      images for the memory check, 0 to skip (default 10000)
                   --leak-preset NAME   model for the memory check (default vit-tiny-demo)
+                  --leak-backend B     onnxruntime (default, as the embedder) or djl
                   --output FILE        also write the report (Markdown) here
                 """;
     }
@@ -56,7 +57,16 @@ public final class BenchCommand implements Command {
     public int run(List<String> rawArgs) throws Exception {
         Args args = Args.parse(
                 rawArgs,
-                List.of("preset", "resolution", "batches", "seconds", "matmul", "leak-images", "leak-preset", "output"),
+                List.of(
+                        "preset",
+                        "resolution",
+                        "batches",
+                        "seconds",
+                        "matmul",
+                        "leak-images",
+                        "leak-preset",
+                        "leak-backend",
+                        "output"),
                 List.of(),
                 Map.of());
         if (!args.positional().equals(List.of("embed"))) {
@@ -96,9 +106,15 @@ public final class BenchCommand implements Command {
         int leakImages = args.intOption("leak-images", 10_000, 0, 10_000_000);
         boolean flat = true;
         if (leakImages > 0) {
+            String leakBackend = args.option("leak-backend", "onnxruntime");
+            if (!leakBackend.equals("onnxruntime") && !leakBackend.equals("djl")) {
+                throw new UsageException("--leak-backend must be onnxruntime or djl, got '" + leakBackend + "'");
+            }
+            boolean onnxLeak = leakBackend.equals("onnxruntime");
             ProgressBar bar = new ProgressBar(System.err, "embed", leakImages);
             EmbedLeakCheck.Result leak = EmbedLeakCheck.run(
-                    new EmbedLeakCheck.Options(args.option("leak-preset", "vit-tiny-demo"), resolution, leakImages, 16),
+                    new EmbedLeakCheck.Options(
+                            args.option("leak-preset", "vit-tiny-demo"), resolution, leakImages, 16, onnxLeak),
                     bar::update);
             bar.finish();
             flat = leak.heapGrowth() <= HEAP_GROWTH_LIMIT_BYTES && leak.rssGrowth() <= RSS_GROWTH_LIMIT_BYTES;
@@ -107,7 +123,7 @@ public final class BenchCommand implements Command {
                             + " (%.1f -> %.1f MB), resident %+.1f MB (%.1f -> %.1f MB), measured from the end of a"
                             + " %,d-image warm-up: %s.%n",
                     leak.images(),
-                    args.option("leak-preset", "vit-tiny-demo"),
+                    args.option("leak-preset", "vit-tiny-demo") + " on " + leakBackend,
                     leak.seconds(),
                     leak.heapGrowth() / 1e6,
                     leak.heapAfterWarmUp() / 1e6,
