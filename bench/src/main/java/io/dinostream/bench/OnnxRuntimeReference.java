@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.onnx.DinoV2OnnxExporter;
+import io.dinostream.embedder.onnx.OnnxMatMul;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -15,6 +16,39 @@ import java.util.Map;
  */
 public final class OnnxRuntimeReference {
     private OnnxRuntimeReference() {}
+
+    /** GFLOP/s of an {@code n x n} float32 matrix multiply in ONNX Runtime on {@code threads} threads. */
+    public static double matmulGflops(int n, int threads, double minSeconds) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        java.util.Random random = new java.util.Random(1);
+        float[] values = new float[n * n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            try (OrtSession session = env.createSession(OnnxMatMul.model(n), options);
+                    OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), new long[] {n, n});
+                    OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), new long[] {n, n})) {
+                Map<String, OnnxTensor> inputs = Map.of(OnnxMatMul.A, a, OnnxMatMul.B, b);
+                try (OrtSession.Result warm = session.run(inputs)) {
+                    warm.get(0);
+                }
+                long start = System.nanoTime();
+                int products = 0;
+                double elapsed;
+                do {
+                    try (OrtSession.Result result = session.run(inputs)) {
+                        result.get(0);
+                    }
+                    products++;
+                    elapsed = (System.nanoTime() - start) / 1e9;
+                } while (elapsed < minSeconds || products < 3);
+                return 2.0 * n * n * (double) n * products / elapsed / 1e9;
+            }
+        }
+    }
 
     /** Images per second of ONNX Runtime on {@code batch} images, measured for at least {@code minSeconds}. */
     public static double imagesPerSecond(
