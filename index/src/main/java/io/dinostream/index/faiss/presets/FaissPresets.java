@@ -12,12 +12,11 @@ import org.bytedeco.javacpp.tools.InfoMapper;
  * generate-sources) and writes the binding into {@code io.dinostream.index.faiss.binding}; the
  * {@code build} goal then compiles one JNI library with the static {@code libfaiss.a} linked in.
  *
- * <p>Headers parsed now: what the exact index and serialisation need. The later index issue adds, in
- * this dependency order (STACK.md verified all of them): {@code Clustering.h} after {@code IndexFlat.h},
- * then {@code invlists/InvertedLists.h}, {@code IndexIVF.h}, {@code IndexIVFFlat.h}, {@code
- * impl/Quantizer.h}, {@code impl/ProductQuantizer.h}, {@code IndexPQ.h}, {@code IndexIVFPQ.h}, {@code
- * impl/HNSW.h}, {@code IndexHNSW.h} before {@code IndexIDMap.h}, and {@code utils/distances.h} at the end;
- * they need more Info entries (skip unordered_map/set, priority_queue, omp_lock_t, DirectMap members).
+ * <p>Headers parsed: the exact index and serialisation (Index, IDSelector, IndexFlat, IndexIDMap,
+ * index_factory, index_io), the trained indexes (Clustering, InvertedLists, IndexIVF, IndexIVFFlat,
+ * ProductQuantizer, IndexPQ, IndexIVFPQ, HNSW, IndexHNSW) with their per-query search parameters, and
+ * utils/distances, in the dependency order STACK.md verified. Members whose types come from headers we
+ * do not parse (heaps, direct maps, scanners, statistics) are skipped.
  *
  * <p>Changing this class changes the generated sources: build the module from clean afterwards (the
  * parser never deletes stale generated files).
@@ -34,10 +33,21 @@ import org.bytedeco.javacpp.tools.InfoMapper;
                             "faiss/impl/IDSelector.h",
                             "faiss/IndexFlatCodes.h",
                             "faiss/IndexFlat.h",
+                            "faiss/Clustering.h",
+                            "faiss/invlists/InvertedLists.h",
+                            "faiss/IndexIVF.h",
+                            "faiss/IndexIVFFlat.h",
+                            "faiss/impl/Quantizer.h",
+                            "faiss/impl/ProductQuantizer.h",
+                            "faiss/IndexPQ.h",
+                            "faiss/IndexIVFPQ.h",
+                            "faiss/impl/HNSW.h",
+                            "faiss/IndexHNSW.h",
                             "faiss/IndexIDMap.h",
                             "faiss/index_factory.h",
                             "faiss/impl/io.h",
                             "faiss/index_io.h",
+                            "faiss/utils/distances.h",
                             "dinostream_faiss_threads.h"
                         },
                         // JavaCPP emits link flags in reverse order and Debian links --as-needed:
@@ -97,6 +107,70 @@ public class FaissPresets implements InfoMapper {
                                 "faiss::IndexFlatCodes::get_FlatCodesDistanceComputer",
                                 "faiss::IndexFlat::get_FlatCodesDistanceComputer")
                         .skip())
-                .put(new Info("faiss::IndexFlatCodes").purify());
+                .put(new Info("faiss::IndexFlatCodes", "faiss::ReadOnlyInvertedLists").purify())
+                // Members and functions of types from headers we do not parse (STACK.md).
+                .put(new Info(
+                                "faiss::HNSW::MinimaxHeap",
+                                "faiss::HNSW::NodeDistCloser",
+                                "faiss::HNSW::NodeDistFarther",
+                                "faiss::HNSW::search_from_candidates",
+                                "faiss::HNSW::search_from_candidate_unbounded",
+                                "faiss::HNSW::search_neighbors_to_add",
+                                "faiss::HNSW::shrink_neighbor_list",
+                                "faiss::HNSW::add_links_starting_from",
+                                "faiss::HNSW::add_with_locks",
+                                "faiss::HNSW::greedy_update_nearest",
+                                "faiss::HNSW::search",
+                                "faiss::HNSW::search_level_0",
+                                "faiss::HNSW::range_search",
+                                "faiss::HNSW::rng",
+                                "faiss::IndexHNSW::search_level_0",
+                                "faiss::IndexHNSW::init_level_0_from_knngraph",
+                                "faiss::IndexHNSW::init_level_0_from_entry_points",
+                                "faiss::IndexHNSW::get_distance_computer",
+                                "faiss::IndexIVF::direct_map",
+                                "faiss::IndexIVF::get_InvertedListScanner",
+                                "faiss::IndexIVF::search_preassigned",
+                                "faiss::IndexIVF::range_search_preassigned",
+                                "faiss::IndexIVFFlat::get_InvertedListScanner",
+                                "faiss::IndexIVFPQ::get_InvertedListScanner",
+                                "faiss::IndexIVFPQ::precomputed_table",
+                                "faiss::IndexPQ::get_distance_computer",
+                                "faiss::IndexFlat::get_distance_computer",
+                                "faiss::IndexFlatCodes::get_distance_computer",
+                                "faiss::Index::get_distance_computer",
+                                "faiss::InvertedListScanner",
+                                "faiss::ProductQuantizer::compute_code_from_distance_table",
+                                "faiss::ProductQuantizer::transposed_centroids",
+                                "faiss::ProductQuantizer::centroids_sq_lengths",
+                                "faiss::ArrayInvertedLists::codes",
+                                "faiss::ArrayInvertedLists::ids",
+                                "faiss::InvertedLists::IteratorStats",
+                                "faiss::InvertedListsIterator",
+                                "faiss::ClusteringIterationStats",
+                                "faiss::Clustering::iteration_stats",
+                                "omp_lock_t",
+                                "faiss::IndexIVFStats",
+                                "faiss::indexIVF_stats",
+                                "faiss::IndexIVFPQStats",
+                                "faiss::indexIVFPQ_stats",
+                                "faiss::HNSWStats",
+                                "faiss::hnsw_stats",
+                                "faiss::IndexPQStats",
+                                "faiss::indexPQ_stats",
+                                "faiss::IndexIVFFlatDedup::instances",
+                                "faiss::IndexIVF::set_direct_map_type",
+                                "faiss::IndexIVFPQ::polysemous_training",
+                                "faiss::IndexPQ::polysemous_training",
+                                "faiss::IndexPQ::get_FlatCodesDistanceComputer",
+                                "faiss::IndexHNSWSQ",
+                                "faiss::IndexHNSW2Level",
+                                "faiss::float_minheap_array_t",
+                                "faiss::float_maxheap_array_t",
+                                "float_minheap_array_t",
+                                "float_maxheap_array_t",
+                                "faiss::AlignedTable<float>",
+                                "AlignedTable<float>")
+                        .skip());
     }
 }
