@@ -5,7 +5,12 @@
 
 #include <omp.h>
 
+#include <cstdint>
+
 #include <faiss/Index.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVF.h>
+#include <faiss/IndexPreTransform.h>
 
 namespace dinostream {
 
@@ -22,6 +27,48 @@ inline int get_omp_max_threads() {
 /** Deletes an index allocated by FAISS (index_factory, read_index); null is allowed. */
 inline void delete_index(faiss::Index* index) {
     delete index;
+}
+
+/**
+ * Searches with per-query parameters: nprobe for an IVF index and efSearch for an HNSW index, also when
+ * it sits behind a pre-transform (OPQ). A value <= 0 keeps the index's own setting. Thread-safe: nothing
+ * of the index is modified, unlike setting index->nprobe.
+ */
+inline void search_with_params(
+        const faiss::Index* index,
+        int64_t n,
+        const float* x,
+        int64_t k,
+        float* distances,
+        int64_t* labels,
+        int64_t nprobe,
+        int ef_search) {
+    faiss::SearchParametersIVF ivf;
+    faiss::SearchParametersHNSW hnsw;
+    const faiss::Index* inner = index;
+    const faiss::IndexPreTransform* pre = dynamic_cast<const faiss::IndexPreTransform*>(index);
+    if (pre != nullptr) {
+        inner = pre->index;
+    }
+    faiss::SearchParameters* params = nullptr;
+    if (nprobe > 0) {
+        if (const faiss::IndexIVF* i = dynamic_cast<const faiss::IndexIVF*>(inner)) {
+            ivf.nprobe = static_cast<size_t>(nprobe);
+            ivf.max_codes = i->max_codes;
+            params = &ivf;
+        }
+    }
+    if (ef_search > 0 && dynamic_cast<const faiss::IndexHNSW*>(inner) != nullptr) {
+        hnsw.efSearch = ef_search;
+        params = &hnsw;
+    }
+    if (pre != nullptr && params != nullptr) {
+        faiss::SearchParametersPreTransform wrapped;
+        wrapped.index_params = params;
+        index->search(n, x, k, distances, labels, &wrapped);
+    } else {
+        index->search(n, x, k, distances, labels, params);
+    }
 }
 
 } // namespace dinostream

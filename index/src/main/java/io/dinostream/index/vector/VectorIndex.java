@@ -62,6 +62,14 @@ public interface VectorIndex extends AutoCloseable {
      */
     List<Neighbors> search(float[] queries, int k);
 
+    /**
+     * {@link #search(float[], int)} with per-query parameters of approximate indexes ({@code nprobe},
+     * {@code efSearch}); exact indexes ignore them.
+     */
+    default List<Neighbors> search(float[] queries, int k, SearchParams params) {
+        return search(queries, k);
+    }
+
     /** {@link #search(float[], int)} with one array per query. */
     default List<Neighbors> search(float[][] queries, int k) {
         return search(Vectors.flatten(queries, dimension()), k);
