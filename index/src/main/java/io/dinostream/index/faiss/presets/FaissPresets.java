@@ -159,6 +159,7 @@ public class FaissPresets implements InfoMapper {
                                 "faiss::IndexPQStats",
                                 "faiss::indexPQ_stats",
                                 "faiss::IndexIVFFlatDedup::instances",
+                                "dinostream::hnsw_search_mutex",
                                 "faiss::IndexIVF::set_direct_map_type",
                                 "faiss::IndexIVFPQ::polysemous_training",
                                 "faiss::IndexPQ::polysemous_training",
