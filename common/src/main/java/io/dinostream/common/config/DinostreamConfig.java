@@ -36,6 +36,8 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
 
     public static final String INDEX_COMMIT_INTERVAL_MS = "index.commit.interval.ms";
+    public static final String INDEX_FAISS_FACTORY = "index.faiss.factory";
+    public static final String INDEX_FAISS_TRAIN_SIZE = "index.faiss.train.size";
 
     public static final int DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -160,7 +162,23 @@ public final class DinostreamConfig extends AbstractConfig {
                     Range.between(0, 60_000),
                     Importance.LOW,
                     "Longest time the index buffers applied records before writing them to RocksDB and "
-                            + "committing their Kafka offsets.");
+                            + "committing their Kafka offsets.")
+            .define(
+                    INDEX_FAISS_FACTORY,
+                    Type.STRING,
+                    "Flat",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "The FAISS index, as a factory string: Flat (exact), HNSW32, IVF1024,Flat, IVF1024,PQ48, "
+                            + "IVF1024,SQ8, OPQ48,IVF1024,PQ48, ... (docs/index.md). Inner product.")
+            .define(
+                    INDEX_FAISS_TRAIN_SIZE,
+                    Type.INT,
+                    10_000,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Vectors stored before an index that needs training (IVF, PQ) is trained; an exact index "
+                            + "serves until then.");
 
     public DinostreamConfig(Map<?, ?> values) {
         super(DEFINITION, values, false);

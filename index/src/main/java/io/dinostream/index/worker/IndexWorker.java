@@ -8,6 +8,7 @@ import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
 import io.dinostream.index.faiss.FaissNative;
 import io.dinostream.index.faiss.FaissVectorIndex;
+import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.store.CorruptStoreException;
 import io.dinostream.index.store.ImageMeta;
 import io.dinostream.index.store.IndexStore;
@@ -134,7 +135,7 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
         try {
             IndexStore store = IndexStore.open(options.storeDirectory());
             created.add(store);
-            VectorIndex vectors = rebuild(store);
+            VectorIndex vectors = rebuild(store, options);
             if (vectors != null) {
                 created.add(vectors);
             }
@@ -158,14 +159,14 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
     }
 
     /** Builds the FAISS index from the store's vectors; null if the store has none yet. */
-    private static VectorIndex rebuild(IndexStore store) {
+    private static VectorIndex rebuild(IndexStore store, IndexWorkerOptions options) {
         Optional<EmbeddingSpec> spec = store.embeddingSpec();
         if (spec.isEmpty()) {
             return null;
         }
         long started = System.nanoTime();
         int dimension = spec.get().dimension();
-        FaissVectorIndex index = new FaissVectorIndex(dimension);
+        VectorIndex index = VectorIndexes.create(dimension, options.faissFactory(), options.trainSize());
         try {
             long[] ids = new long[REBUILD_CHUNK];
             float[] flat = new float[REBUILD_CHUNK * dimension];
@@ -303,7 +304,7 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
             }
             EmbeddingSpec spec = batch.embeddingSpec()
                     .orElseThrow(() -> new IllegalStateException("vectors upserted before the space was fixed"));
-            vectors = new FaissVectorIndex(spec.dimension());
+            vectors = VectorIndexes.create(spec.dimension(), options.faissFactory(), options.trainSize());
         }
         changes.applyTo(vectors);
     }

@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param pollTimeout longest wait of one poll
  * @param faissThreads OpenMP threads for FAISS, 0 to keep the library default
  * @param clientOverrides extra Kafka client properties applied to consumer and producer last
+ * @param faissFactory the FAISS index, as a factory string ({@code Flat}, {@code HNSW32}, {@code
+ *     IVF1024,Flat}, ...; see docs/index.md)
+ * @param trainSize vectors stored before an index that needs training is trained
  */
 public record IndexWorkerOptions(
         String bootstrapServers,
@@ -25,7 +28,9 @@ public record IndexWorkerOptions(
         String groupId,
         Duration pollTimeout,
         int faissThreads,
-        Map<String, Object> clientOverrides) {
+        Map<String, Object> clientOverrides,
+        String faissFactory,
+        int trainSize) {
     public static final String DEFAULT_GROUP_ID = "dinostream-index";
     /** Where the store lives under {@code data.dir}. */
     public static final String STORE_SUBDIRECTORY = "index";
@@ -36,6 +41,13 @@ public record IndexWorkerOptions(
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         clientOverrides = Map.copyOf(clientOverrides);
+        Objects.requireNonNull(faissFactory, "faissFactory");
+        if (faissFactory.isBlank()) {
+            throw new IllegalArgumentException("faissFactory must not be empty");
+        }
+        if (trainSize < 1) {
+            throw new IllegalArgumentException("trainSize must be positive, got " + trainSize);
+        }
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers must not be empty");
         }
@@ -66,26 +78,73 @@ public record IndexWorkerOptions(
                 DEFAULT_GROUP_ID,
                 Duration.ofMillis(Math.max(10, interval)),
                 0,
-                Map.of());
+                Map.of(),
+                config.getString(DinostreamConfig.INDEX_FAISS_FACTORY),
+                config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE));
     }
 
     public IndexWorkerOptions withStoreDirectory(Path directory) {
         return new IndexWorkerOptions(
-                bootstrapServers, directory, imageMaxBytes, groupId, pollTimeout, faissThreads, clientOverrides);
+                bootstrapServers,
+                directory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                faissThreads,
+                clientOverrides,
+                faissFactory,
+                trainSize);
     }
 
     public IndexWorkerOptions withGroupId(String group) {
         return new IndexWorkerOptions(
-                bootstrapServers, storeDirectory, imageMaxBytes, group, pollTimeout, faissThreads, clientOverrides);
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                group,
+                pollTimeout,
+                faissThreads,
+                clientOverrides,
+                faissFactory,
+                trainSize);
     }
 
     public IndexWorkerOptions withFaissThreads(int threads) {
         return new IndexWorkerOptions(
-                bootstrapServers, storeDirectory, imageMaxBytes, groupId, pollTimeout, threads, clientOverrides);
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                threads,
+                clientOverrides,
+                faissFactory,
+                trainSize);
+    }
+
+    public IndexWorkerOptions withFaiss(String factory, int train) {
+        return new IndexWorkerOptions(
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                faissThreads,
+                clientOverrides,
+                factory,
+                train);
     }
 
     public IndexWorkerOptions withClientOverrides(Map<String, Object> overrides) {
         return new IndexWorkerOptions(
-                bootstrapServers, storeDirectory, imageMaxBytes, groupId, pollTimeout, faissThreads, overrides);
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                faissThreads,
+                overrides,
+                faissFactory,
+                trainSize);
     }
 }
