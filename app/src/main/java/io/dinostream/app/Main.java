@@ -4,6 +4,7 @@ import io.dinostream.app.cli.BenchCommand;
 import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
 import io.dinostream.app.cli.DemoCommand;
+import io.dinostream.app.cli.IndexCommand;
 import io.dinostream.app.cli.IngestCommand;
 import io.dinostream.app.cli.ModelCommand;
 import io.dinostream.app.cli.SearchCommand;
@@ -33,6 +34,7 @@ public final class Main {
                 new IngestCommand(),
                 new SearchCommand(),
                 new ModelCommand(),
+                new IndexCommand(),
                 new BenchCommand())) {
             commands.put(command.name(), command);
         }
