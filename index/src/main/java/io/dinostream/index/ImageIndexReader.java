@@ -19,6 +19,13 @@ public interface ImageIndexReader {
      */
     List<SearchHit> search(float[] query, int k);
 
+    /**
+     * {@link #search(float[], int)} among the images that pass {@code filter}: up to {@code k} of them,
+     * best first. How selective filters behave is implementation-specific; the index role documents its
+     * strategy in docs/index.md.
+     */
+    List<SearchHit> search(float[] query, int k, SearchFilter filter);
+
     /** A stored image with its metadata and vector, if the id is known. */
     Optional<StoredImage> get(String id);
 }

@@ -1,6 +1,7 @@
 package io.dinostream.api;
 
 import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ final class InMemoryIndexReaderDouble implements ImageIndexReader {
 
     @Override
     public List<SearchHit> search(float[] query, int k) {
+        return search(query, k, SearchFilter.NONE);
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
         callingThreads.add(Thread.currentThread().getName());
         if (query.length != dimension) {
             throw new IllegalArgumentException("query has dimension " + query.length + ", index " + dimension);
@@ -47,7 +53,8 @@ final class InMemoryIndexReaderDouble implements ImageIndexReader {
         }
         List<SearchHit> hits = new ArrayList<>();
         for (StoredImage image : images.values()) {
-            if (image.vector() != null) {
+            if (image.vector() != null
+                    && filter.matches(image.metadataJson(), image.source(), image.ingestTimeMillis())) {
                 hits.add(new SearchHit(image.id(), dot(query, image.vector()), image.metadataJson()));
             }
         }

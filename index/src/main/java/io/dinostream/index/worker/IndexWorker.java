@@ -4,6 +4,7 @@ import io.dinostream.common.wire.DeadLetters;
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
 import io.dinostream.index.faiss.FaissNative;
@@ -88,6 +89,10 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
 
     private static final int REBUILD_CHUNK = 4096;
 
+    /** Filtered searches ask FAISS for this many times k neighbours before post-filtering. */
+    static final int FILTER_OVERFETCH = 10;
+
+    private final java.util.concurrent.atomic.AtomicLong filteredScans = new java.util.concurrent.atomic.AtomicLong();
     private final IndexWorkerOptions options;
     private final IndexStore store;
     private final RecordApplier applier;
@@ -364,6 +369,18 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
 
     @Override
     public List<SearchHit> search(float[] query, int k) {
+        return search(query, k, SearchFilter.NONE);
+    }
+
+    /**
+     * Filtered search, in two steps: FAISS is asked for {@value #FILTER_OVERFETCH} times {@code k}
+     * neighbours and those passing the filter are kept; if fewer
+     * than {@code k} pass and the index holds more than were fetched, the filter is very selective and the
+     * answer comes from an exact scan of the stored vectors that pass it instead. Either way the hits pass
+     * the filter; the scan is exact and costs a pass over the store.
+     */
+    @Override
+    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
@@ -375,18 +392,60 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
                 throw new IllegalArgumentException(
                         "query has " + query.length + " floats, the index holds dimension " + v.dimension());
             }
-            Neighbors neighbors = v.search(query, k).get(0);
-            List<SearchHit> hits = new ArrayList<>(neighbors.size());
-            for (int rank = 0; rank < neighbors.size(); rank++) {
-                long numericId = neighbors.id(rank);
-                String imageId = store.imageId(numericId)
-                        .orElseThrow(() -> new CorruptStoreException("FAISS id " + numericId + " has no image id"));
-                String metadata =
-                        store.meta(imageId).map(ImageMeta::metadataJson).orElse("{}");
-                hits.add(new SearchHit(imageId, neighbors.score(rank), metadata));
+            if (filter.isEmpty()) {
+                return hits(v.search(query, k).get(0), SearchFilter.NONE, k);
             }
-            return hits;
+            int fetch = (int) Math.min(v.size(), (long) k * FILTER_OVERFETCH);
+            List<SearchHit> passing = hits(v.search(query, Math.max(1, fetch)).get(0), filter, k);
+            if (passing.size() >= k || fetch >= v.size()) {
+                return passing;
+            }
+            filteredScans.incrementAndGet();
+            return exactFilteredScan(query, k, filter);
         });
+    }
+
+    /** How many filtered searches fell back to an exact scan of the store. */
+    public long filteredScans() {
+        return filteredScans.get();
+    }
+
+    private List<SearchHit> hits(Neighbors neighbors, SearchFilter filter, int k) {
+        List<SearchHit> hits = new ArrayList<>(Math.min(k, neighbors.size()));
+        for (int rank = 0; rank < neighbors.size() && hits.size() < k; rank++) {
+            long numericId = neighbors.id(rank);
+            String imageId = store.imageId(numericId)
+                    .orElseThrow(() -> new CorruptStoreException("FAISS id " + numericId + " has no image id"));
+            ImageMeta meta = store.meta(imageId).orElse(ImageMeta.EMPTY);
+            if (filter.matches(meta.metadataJson(), meta.source(), meta.ingestTimeMillis())) {
+                hits.add(new SearchHit(imageId, neighbors.score(rank), meta.metadataJson()));
+            }
+        }
+        return hits;
+    }
+
+    private List<SearchHit> exactFilteredScan(float[] query, int k, SearchFilter filter) {
+        java.util.PriorityQueue<SearchHit> best =
+                new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(SearchHit::score));
+        store.forEachVector((imageId, numericId, vector) -> {
+            ImageMeta meta = store.meta(imageId).orElse(ImageMeta.EMPTY);
+            if (!filter.matches(meta.metadataJson(), meta.source(), meta.ingestTimeMillis())) {
+                return;
+            }
+            float score = 0;
+            for (int i = 0; i < vector.length; i++) {
+                score += query[i] * vector[i];
+            }
+            if (best.size() < k) {
+                best.add(new SearchHit(imageId, score, meta.metadataJson()));
+            } else if (score > best.peek().score()) {
+                best.poll();
+                best.add(new SearchHit(imageId, score, meta.metadataJson()));
+            }
+        });
+        List<SearchHit> hits = new ArrayList<>(best);
+        hits.sort(java.util.Comparator.comparingDouble(SearchHit::score).reversed());
+        return hits;
     }
 
     @Override

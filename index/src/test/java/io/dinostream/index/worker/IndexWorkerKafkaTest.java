@@ -12,6 +12,7 @@ import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
+import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
 import io.dinostream.index.vector.BruteForceVectorIndex;
@@ -112,6 +113,20 @@ class IndexWorkerKafkaTest {
             assertEquals(1f, before.get(0).score(), 1e-5f);
             assertEquals("{\"label\":2}", before.get(0).metadataJson());
             assertMatchesBruteForce(vectors, query, before);
+
+            // Filters. A common label: FAISS results post-filtered, equal to brute force over that label.
+            long scans = worker.filteredScans();
+            List<SearchHit> label1 = worker.search(query, 5, SearchFilter.metadata("label", "1"));
+            assertEquals(bruteForceIds(vectors, query, 5, i -> i % 3 == 1), ids(label1));
+            assertEquals(scans, worker.filteredScans(), "no scan needed for a common label");
+            // One image of forty, k = 1: not among FAISS's 10 over-fetched neighbours, so an exact scan answers.
+            List<SearchHit> one = worker.search(query, 1, SearchFilter.fromSource("test:17"));
+            assertEquals(List.of("img-17"), ids(one));
+            assertEquals(scans + 1, worker.filteredScans(), "a very selective filter falls back to a scan");
+            // A time window [1010, 1020) holds img-10 .. img-19.
+            List<SearchHit> window = worker.search(query, 40, SearchFilter.ingestedBetween(1_010, 1_020));
+            assertEquals(bruteForceIds(vectors, query, 40, i -> i >= 10 && i < 20), ids(window));
+            assertEquals(List.of(), worker.search(query, 3, SearchFilter.metadata("label", "7")));
 
             StoredImage stored = worker.get("img-5").orElseThrow();
             assertEquals("image/png", stored.contentType());
@@ -230,5 +245,29 @@ class IndexWorkerKafkaTest {
             v[i] = (float) (v[i] / Math.sqrt(norm));
         }
         return v;
+    }
+
+    private static List<String> ids(List<SearchHit> hits) {
+        return hits.stream().map(SearchHit::id).toList();
+    }
+
+    /** The ids of the k best vectors among those whose index passes {@code keep}, by exact inner product. */
+    private static List<String> bruteForceIds(
+            float[][] vectors, float[] query, int k, java.util.function.IntPredicate keep) {
+        return java.util.stream.IntStream.range(0, vectors.length)
+                .filter(keep)
+                .boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -dot(vectors[i], query)))
+                .limit(k)
+                .map(i -> "img-" + i)
+                .toList();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 }
