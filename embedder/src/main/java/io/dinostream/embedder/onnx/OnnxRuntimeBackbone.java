@@ -127,7 +127,7 @@ public final class OnnxRuntimeBackbone implements VisionBackbone {
 
     @Override
     public int outputDim(Pooling pooling) {
-        return pooling == Pooling.CLS_MEAN_PATCH ? 2 * embedDim : embedDim;
+        return pooling.outputDim(embedDim);
     }
 
     @Override

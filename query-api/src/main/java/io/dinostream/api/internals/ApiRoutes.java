@@ -8,7 +8,6 @@ import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +19,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -114,16 +112,12 @@ final class ApiRoutes {
 
     private void search(RoutingContext ctx) {
         int k = RequestParams.k(ctx);
-        ImageBodyReader.read(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
-                .compose(bytes -> {
-                    Optional<ImageFormat> format = ImageFormat.sniff(bytes);
-                    if (format.isEmpty()) {
-                        return Future.failedFuture(ErrorCode.UNSUPPORTED_IMAGE_FORMAT.exception(
-                                "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
-                                        + ImageFormat.describe(bytes)));
-                    }
-                    JsonObject query =
-                            new JsonObject().put("format", format.get().name()).put("bytes", bytes.length);
+        ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(image -> {
+                    byte[] bytes = image.bytes();
+                    JsonObject query = new JsonObject()
+                            .put("format", image.format().name())
+                            .put("bytes", bytes.length);
                     return worker.executeBlocking(() -> index.search(embedder.embedOne(bytes), k), false)
                             .map(hits -> JsonViews.searchResponse(embedder.spec(), k, query, hits, tookMs(ctx)));
                 })

@@ -1,5 +1,6 @@
 package io.dinostream.api.internals;
 
+import io.dinostream.common.wire.ImageFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,25 @@ final class ImageBodyReader {
     static final String IMAGE_FIELD = "image";
 
     private ImageBodyReader() {}
+
+    /** An image body and the format its leading bytes name. */
+    record SniffedImage(byte[] bytes, ImageFormat format) {}
+
+    /**
+     * {@link #read} followed by the format check: a body that is not PNG, JPEG, GIF or BMP fails with
+     * 415 {@code unsupported_image_format}, naming what it looks like.
+     */
+    static Future<SniffedImage> readImage(HttpServerRequest request, int imageMaxBytes, long multipartMaxBytes) {
+        return read(request, imageMaxBytes, multipartMaxBytes).compose(bytes -> {
+            java.util.Optional<ImageFormat> format = ImageFormat.sniff(bytes);
+            if (format.isEmpty()) {
+                return Future.failedFuture(ErrorCode.UNSUPPORTED_IMAGE_FORMAT.exception(
+                        "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
+                                + ImageFormat.describe(bytes)));
+            }
+            return Future.succeededFuture(new SniffedImage(bytes, format.get()));
+        });
+    }
 
     static Future<byte[]> read(HttpServerRequest request, int imageMaxBytes, long multipartMaxBytes) {
         String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));

@@ -1,7 +1,6 @@
 package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServerOptions;
-import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.ingest.ImageSink;
 import io.dinostream.ingest.ImageSubmission;
 import io.dinostream.ingest.RejectedImageException;
@@ -10,7 +9,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,20 +45,15 @@ final class IngestRoutes {
         String id = RequestParams.imageId(ctx);
         String metadata = metadata(ctx);
         String source = source(ctx);
-        ImageBodyReader.read(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
-                .compose(bytes -> {
-                    Optional<ImageFormat> format = ImageFormat.sniff(bytes);
-                    if (format.isEmpty()) {
-                        return Future.failedFuture(ErrorCode.UNSUPPORTED_IMAGE_FORMAT.exception(
-                                "the body is not a supported image (PNG, JPEG, GIF or BMP): it looks like "
-                                        + ImageFormat.describe(bytes)));
-                    }
+        ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(image -> {
+                    byte[] bytes = image.bytes();
                     ImageSubmission submission = new ImageSubmission(id, bytes, source, metadata);
                     return acknowledged(ctx, "publish of '" + id + "'", () -> sink.publish(submission))
                             .map(v -> new JsonObject()
                                     .put("id", id)
                                     .put("status", "accepted")
-                                    .put("format", format.get().name())
+                                    .put("format", image.format().name())
                                     .put("bytes", bytes.length));
                 })
                 .onSuccess(body -> ApiRoutes.sendJson(ctx, 202, body))
