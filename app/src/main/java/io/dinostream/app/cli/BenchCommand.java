@@ -2,6 +2,7 @@ package io.dinostream.app.cli;
 
 import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
+import io.dinostream.bench.IndexBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +23,24 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks: embed (model speed vs a matmul reference, memory flatness)";
+        return "benchmarks: embed (model speed vs matmul references, memory), index (FAISS vs python3-faiss)";
     }
 
     @Override
     public String help() {
         return """
-                usage: dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
+                usage: dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
+                       dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
 
-                Measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
+                index: builds Flat, HNSW32 (efSearch 128), IVF1024,Flat and IVF1024,PQ16 (nprobe 16) on
+                the same seeded vectors through dinostream's FAISS binding and through python3-faiss (the
+                same Debian FAISS; needs python3-faiss and python3-numpy), with the same threads
+                (--model-threads, default all cores), and reports build time, QPS (one batch of all
+                queries, and single queries), recall@k, and the exact scan's bytes/s against a memory copy.
+
+                embed: measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
                 RSS, against two references measured in the same run: a float32 matrix multiply on the same
                 engine and threads (before and after the model cases), and the identical network (same
                 weights, exported to ONNX) run by ONNX Runtime on the same number of threads. Then embeds --leak-images PNG images through the
@@ -53,11 +61,50 @@ public final class BenchCommand implements Command {
                 """;
     }
 
+    private static int index(Args args) throws Exception {
+        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import faiss, numpy")
+                .redirectErrorStream(true)
+                .start();
+        if (probe.waitFor() != 0) {
+            System.err.println("bench index needs python3-faiss and python3-numpy for the reference side:");
+            System.err.println("  sudo apt-get install -y python3-faiss python3-numpy");
+            return 1;
+        }
+        int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
+        int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        io.dinostream.index.faiss.FaissNative.setThreads(engineThreads);
+        int dim = args.intOption("dim", 128, 16, 4096);
+        IndexBenchmark.Options options = new IndexBenchmark.Options(
+                args.intOption("base", 200_000, 1_000, 100_000_000),
+                dim,
+                args.intOption("queries", 1_000, 10, 1_000_000),
+                args.intOption("k", 10, 1, 1000),
+                List.of(
+                        new IndexBenchmark.Case("Flat", ""),
+                        new IndexBenchmark.Case("HNSW32", "efSearch=128"),
+                        new IndexBenchmark.Case("IVF1024,Flat", "nprobe=16"),
+                        new IndexBenchmark.Case("IVF1024,PQ" + (dim % 16 == 0 ? 16 : 8), "nprobe=16")),
+                engineThreads,
+                Files.createTempDirectory("dinostream-bench-index"));
+        IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
+        String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);
+        System.out.print(report);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), report);
+        }
+        return 0;
+    }
+
     @Override
     public int run(List<String> rawArgs) throws Exception {
         Args args = Args.parse(
                 rawArgs,
                 List.of(
+                        "base",
+                        "dim",
+                        "queries",
+                        "k",
                         "preset",
                         "resolution",
                         "batches",
@@ -69,8 +116,11 @@ public final class BenchCommand implements Command {
                         "output"),
                 List.of(),
                 Map.of());
+        if (args.positional().equals(List.of("index"))) {
+            return index(args);
+        }
         if (!args.positional().equals(List.of("embed"))) {
-            throw new UsageException("expected the benchmark name: embed");
+            throw new UsageException("expected the benchmark name: embed or index");
         }
         int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
