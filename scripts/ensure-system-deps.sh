@@ -5,7 +5,7 @@
 # prints the exact command and fails.
 set -euo pipefail
 
-packages=(openjdk-17-jdk-headless maven g++ libfaiss-dev libopenblas0-pthread liblapack3 libgomp1 dataset-fashion-mnist)
+packages=(openjdk-17-jdk-headless maven g++ libfaiss-dev libopenblas0-pthread libopenblas-pthread-dev liblapack3 libgomp1 dataset-fashion-mnist)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

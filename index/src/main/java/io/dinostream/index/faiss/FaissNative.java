@@ -10,6 +10,9 @@ import org.bytedeco.javacpp.Loader;
  * a team, so on a small machine serialise calls or lower the thread count.
  */
 public final class FaissNative {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FaissNative.class);
+    private static volatile boolean blasChecked;
+
     private FaissNative() {}
 
     /**
@@ -19,6 +22,36 @@ public final class FaissNative {
      */
     public static void load() {
         Loader.load(Faiss.class);
+        if (!blasChecked) {
+            blasChecked = true;
+            String blas = loadedBlas();
+            if (blas.contains("/blas/libblas")) {
+                LOG.warn(
+                        "FAISS runs on the reference BLAS ({}), several times slower than OpenBLAS: install "
+                                + "libopenblas-pthread-dev so that libblas.so points to OpenBLAS",
+                        blas);
+            }
+        }
+    }
+
+    /**
+     * The BLAS library file mapped into this process (from {@code /proc/self/maps}), or an empty string.
+     * JavaCPP loads the one {@code libblas.so} names, so the {@code -dev} alternative decides: Debian's
+     * reference BLAS unless {@code libopenblas-pthread-dev} is installed.
+     */
+    public static String loadedBlas() {
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        if (!java.nio.file.Files.isReadable(maps)) {
+            return "";
+        }
+        try (var lines = java.nio.file.Files.lines(maps)) {
+            return lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .filter(path -> path.contains("libblas.so") || path.contains("libopenblas"))
+                    .findFirst()
+                    .orElse("");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + maps, e);
+        }
     }
 
     /** Sets the number of OpenMP threads FAISS calls use from now on, process-wide. */
