@@ -70,7 +70,7 @@ public final class IndexBenchmark {
                     c.factory(),
                     FactoryVectorIndex.Metric.INNER_PRODUCT,
                     options.k(),
-                    params(c.param()));
+                    SearchParams.parse(c.param()));
             Side javaSide = new Side(
                     java.buildSeconds(),
                     java.batchQps(),
@@ -81,23 +81,6 @@ public final class IndexBenchmark {
             log.accept(String.format("%s: Java %s; Python %s", c.factory(), javaSide, pythonSide));
         }
         return new Result(rows, scanned, copy);
-    }
-
-    static SearchParams params(String spec) {
-        int nprobe = 0;
-        int efSearch = 0;
-        for (String pair : spec.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            String[] kv = pair.split("=", 2);
-            switch (kv[0]) {
-                case "nprobe" -> nprobe = Integer.parseInt(kv[1]);
-                case "efSearch" -> efSearch = Integer.parseInt(kv[1]);
-                default -> throw new IllegalArgumentException("unknown search parameter " + kv[0]);
-            }
-        }
-        return new SearchParams(nprobe, efSearch);
     }
 
     private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)

@@ -91,29 +91,11 @@ public final class IndexCommand implements Command {
     }
 
     static SearchParams params(String spec) {
-        int nprobe = 0;
-        int efSearch = 0;
-        for (String pair : spec.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            String[] kv = pair.split("=", 2);
-            if (kv.length != 2) {
-                throw new UsageException("--param expects key=value pairs, got '" + pair + "'");
-            }
-            int value;
-            try {
-                value = Integer.parseInt(kv[1].trim());
-            } catch (NumberFormatException e) {
-                throw new UsageException("--param " + kv[0] + " needs an integer, got '" + kv[1] + "'");
-            }
-            switch (kv[0].trim()) {
-                case "nprobe" -> nprobe = value;
-                case "efSearch" -> efSearch = value;
-                default -> throw new UsageException("unknown search parameter '" + kv[0] + "': nprobe or efSearch");
-            }
+        try {
+            return SearchParams.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--param: " + e.getMessage());
         }
-        return new SearchParams(nprobe, efSearch);
     }
 
     private static Path file(Args args, String option) {

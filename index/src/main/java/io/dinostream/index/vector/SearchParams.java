@@ -13,6 +13,38 @@ public record SearchParams(int nprobe, int efSearch) {
         }
     }
 
+    /**
+     * Parses {@code nprobe=16,efSearch=128} (either, both or none, in any order).
+     *
+     * @throws IllegalArgumentException naming a malformed pair or an unknown key
+     */
+    public static SearchParams parse(String spec) {
+        int nprobe = 0;
+        int efSearch = 0;
+        for (String pair : spec.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("expected key=value pairs, got '" + pair + "'");
+            }
+            int value;
+            try {
+                value = Integer.parseInt(kv[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(kv[0] + " needs an integer, got '" + kv[1] + "'", e);
+            }
+            switch (kv[0].trim()) {
+                case "nprobe" -> nprobe = value;
+                case "efSearch" -> efSearch = value;
+                default -> throw new IllegalArgumentException(
+                        "unknown search parameter '" + kv[0] + "': nprobe or efSearch");
+            }
+        }
+        return new SearchParams(nprobe, efSearch);
+    }
+
     public static SearchParams nprobe(int nprobe) {
         return new SearchParams(nprobe, 0);
     }
