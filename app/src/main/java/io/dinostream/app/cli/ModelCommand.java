@@ -29,7 +29,7 @@ public final class ModelCommand implements Command {
 
     @Override
     public String summary() {
-        return "DINOv2 tools: run a weights file on tensors, describe it, preprocess an image";
+        return "DINOv2 tools: run a weights file on tensors, describe it, preprocess an image, pull released weights";
     }
 
     @Override
