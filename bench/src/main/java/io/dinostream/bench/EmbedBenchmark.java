@@ -72,15 +72,10 @@ public final class EmbedBenchmark {
                 float[] pixels = randomPixels(batch, options.resolution());
                 model.embed(pixels, batch, options.resolution(), options.resolution(), Pooling.CLS); // warm-up
                 ProcessMemory.resetPeak();
-                long start = System.nanoTime();
-                int images = 0;
-                double elapsed;
-                do {
-                    model.embed(pixels, batch, options.resolution(), options.resolution(), Pooling.CLS);
-                    images += batch;
-                    elapsed = (System.nanoTime() - start) / 1e9;
-                } while (elapsed < options.secondsPerCase() || images < 2 * batch);
-                double perSecond = images / elapsed;
+                int side = options.resolution();
+                double perSecond = batch
+                        * RepeatedTiming.runsPerSecond(
+                                2, options.secondsPerCase(), () -> model.embed(pixels, batch, side, side, Pooling.CLS));
                 double modelGflops = perSecond * gflopPerImage;
                 long peak = ProcessMemory.peakResidentBytes();
                 double onnx = OnnxRuntimeReference.imagesPerSecond(

@@ -16,24 +16,19 @@ public final class MatmulReference {
      * Multiplies two {@code n x n} matrices repeatedly for at least {@code minSeconds} (after one warm-up)
      * and returns the achieved GFLOP/s, counting {@code 2 n^3} per product.
      */
-    public static double gflops(int n, double minSeconds) {
+    public static double gflops(int n, double minSeconds) throws Exception {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray a = manager.randomNormal(new Shape(n, n));
             NDArray b = manager.randomNormal(new Shape(n, n));
             try (NDArray warm = a.matMul(b)) {
                 warm.toFloatArray(); // forces the computation
             }
-            long start = System.nanoTime();
-            int products = 0;
-            double elapsed;
-            do {
+            double products = RepeatedTiming.runsPerSecond(3, minSeconds, () -> {
                 try (NDArray c = a.matMul(b)) {
                     c.getFloat(0, 0); // synchronises without copying the whole result
                 }
-                products++;
-                elapsed = (System.nanoTime() - start) / 1e9;
-            } while (elapsed < minSeconds || products < 3);
-            return 2.0 * n * n * (double) n * products / elapsed / 1e9;
+            });
+            return 2.0 * n * n * (double) n * products / 1e9;
         }
     }
 }

@@ -2,7 +2,6 @@ package io.dinostream.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.onnx.DinoV2OnnxExporter;
@@ -18,7 +17,7 @@ public final class OnnxRuntimeReference {
     private OnnxRuntimeReference() {}
 
     /** GFLOP/s of an {@code n x n} float32 matrix multiply in ONNX Runtime on {@code threads} threads. */
-    public static double matmulGflops(int n, int threads, double minSeconds) throws OrtException {
+    public static double matmulGflops(int n, int threads, double minSeconds) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         java.util.Random random = new java.util.Random(1);
         float[] values = new float[n * n];
@@ -35,17 +34,12 @@ public final class OnnxRuntimeReference {
                 try (OrtSession.Result warm = session.run(inputs)) {
                     warm.get(0);
                 }
-                long start = System.nanoTime();
-                int products = 0;
-                double elapsed;
-                do {
+                double products = RepeatedTiming.runsPerSecond(3, minSeconds, () -> {
                     try (OrtSession.Result result = session.run(inputs)) {
                         result.get(0);
                     }
-                    products++;
-                    elapsed = (System.nanoTime() - start) / 1e9;
-                } while (elapsed < minSeconds || products < 3);
-                return 2.0 * n * n * (double) n * products / elapsed / 1e9;
+                });
+                return 2.0 * n * n * (double) n * products / 1e9;
             }
         }
     }
@@ -53,7 +47,7 @@ public final class OnnxRuntimeReference {
     /** Images per second of ONNX Runtime on {@code batch} images, measured for at least {@code minSeconds}. */
     public static double imagesPerSecond(
             DinoV2Model model, int batch, int resolution, int threads, float[] pixels, double minSeconds)
-            throws OrtException {
+            throws Exception {
         byte[] onnx = DinoV2OnnxExporter.export(model, resolution, resolution);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -67,17 +61,12 @@ public final class OnnxRuntimeReference {
                 try (OrtSession.Result warm = session.run(inputs)) {
                     warm.get(0);
                 }
-                long start = System.nanoTime();
-                int images = 0;
-                double elapsed;
-                do {
-                    try (OrtSession.Result result = session.run(inputs)) {
-                        result.get(0);
-                    }
-                    images += batch;
-                    elapsed = (System.nanoTime() - start) / 1e9;
-                } while (elapsed < minSeconds || images < 2 * batch);
-                return images / elapsed;
+                return batch
+                        * RepeatedTiming.runsPerSecond(2, minSeconds, () -> {
+                            try (OrtSession.Result result = session.run(inputs)) {
+                                result.get(0);
+                            }
+                        });
             }
         }
     }
