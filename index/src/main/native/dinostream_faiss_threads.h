@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 #include <faiss/Index.h>
+#include <faiss/impl/AuxIndexStructures.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexPreTransform.h>
@@ -37,23 +39,17 @@ inline std::mutex& hnsw_search_mutex() {
 }
 
 /**
- * Searches with per-query parameters: nprobe for an IVF index and efSearch for an HNSW index, also when
- * it sits behind a pre-transform (OPQ). A value <= 0 keeps the index's own setting.
+ * Runs one search call with per-query parameters: nprobe for an IVF index and efSearch for an HNSW
+ * index, also when it sits behind a pre-transform (OPQ). A value <= 0 keeps the index's own setting.
+ * The call receives the SearchParameters to pass (null for none).
  *
  * IVF gets SearchParametersIVF, so concurrent searches are independent. HNSW does not: FAISS 1.7.3
  * ignores SearchParametersHNSW::efSearch past the first layers (python3-faiss 1.7.3 shows the same:
  * self-recall 0.82 with params efSearch=256 against 0.98 with hnsw.efSearch=256), so efSearch is set on
  * the index for the duration of the call, and HNSW searches are serialised by a mutex.
  */
-inline void search_with_params(
-        const faiss::Index* index,
-        int64_t n,
-        const float* x,
-        int64_t k,
-        float* distances,
-        int64_t* labels,
-        int64_t nprobe,
-        int ef_search) {
+template <typename Call>
+inline void with_params(const faiss::Index* index, int64_t nprobe, int ef_search, Call call) {
     faiss::SearchParametersIVF ivf;
     const faiss::Index* inner = index;
     const faiss::IndexPreTransform* pre = dynamic_cast<const faiss::IndexPreTransform*>(index);
@@ -77,7 +73,7 @@ inline void search_with_params(
             graph.efSearch = ef_search;
         }
         try {
-            index->search(n, x, k, distances, labels);
+            call(static_cast<faiss::SearchParameters*>(nullptr));
         } catch (...) {
             graph.efSearch = saved;
             throw;
@@ -88,10 +84,72 @@ inline void search_with_params(
     if (pre != nullptr && params != nullptr) {
         faiss::SearchParametersPreTransform wrapped;
         wrapped.index_params = params;
-        index->search(n, x, k, distances, labels, &wrapped);
+        call(static_cast<faiss::SearchParameters*>(&wrapped));
     } else {
-        index->search(n, x, k, distances, labels, params);
+        call(params);
     }
+}
+
+/** k-NN search with per-query nprobe / efSearch (see with_params). */
+inline void search_with_params(
+        const faiss::Index* index,
+        int64_t n,
+        const float* x,
+        int64_t k,
+        float* distances,
+        int64_t* labels,
+        int64_t nprobe,
+        int ef_search) {
+    with_params(index, nprobe, ef_search, [&](faiss::SearchParameters* params) {
+        index->search(n, x, k, distances, labels, params);
+    });
+}
+
+/**
+ * Range search with per-query nprobe / efSearch (see with_params): every vector with a distance below
+ * radius (L2) or a similarity above it (inner product). The result is allocated here and must be freed
+ * with delete_range_result; read it with the range_result_* accessors.
+ */
+inline faiss::RangeSearchResult* range_search_with_params(
+        const faiss::Index* index, int64_t n, const float* x, float radius, int64_t nprobe, int ef_search) {
+    faiss::RangeSearchResult* result = new faiss::RangeSearchResult(n);
+    try {
+        with_params(index, nprobe, ef_search, [&](faiss::SearchParameters* params) {
+            index->range_search(n, x, radius, result, params);
+        });
+    } catch (...) {
+        delete result;
+        throw;
+    }
+    return result;
+}
+
+/** lims[0..n]: the results of query i are entries lims[i] to lims[i+1] - 1. */
+inline const size_t* range_result_lims(const faiss::RangeSearchResult* result) {
+    return result->lims;
+}
+
+inline const int64_t* range_result_labels(const faiss::RangeSearchResult* result) {
+    return result->labels;
+}
+
+inline const float* range_result_distances(const faiss::RangeSearchResult* result) {
+    return result->distances;
+}
+
+inline void delete_range_result(faiss::RangeSearchResult* result) {
+    delete result;
+}
+
+/** The bytes of a serialised index (VectorIOWriter::data), for bulk copies to Java. */
+inline const uint8_t* byte_vector_data(const std::vector<uint8_t>* bytes) {
+    return bytes->data();
+}
+
+/** Resizes a byte vector (VectorIOReader::data) and returns its storage, for bulk copies from Java. */
+inline uint8_t* byte_vector_resize(std::vector<uint8_t>* bytes, size_t size) {
+    bytes->resize(size);
+    return bytes->data();
 }
 
 } // namespace dinostream

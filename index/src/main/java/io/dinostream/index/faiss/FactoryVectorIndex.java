@@ -4,8 +4,13 @@ import io.dinostream.index.faiss.binding.FaissIndex;
 import io.dinostream.index.faiss.binding.global.Faiss;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
+import io.dinostream.index.vector.SnapshotCodec;
 import io.dinostream.index.vector.VectorIndex;
 import io.dinostream.index.vector.Vectors;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,10 +38,19 @@ import org.bytedeco.javacpp.LongPointer;
  * <p><b>Scores.</b> Inner product for {@link Metric#INNER_PRODUCT}; for {@link Metric#L2} the negated
  * squared distance, so that higher is better for both.
  *
+ * <p><b>Range search</b> uses FAISS's {@code range_search} where the index implements it and an exact scan
+ * of the live vectors where FAISS 1.7.3 does not (it throws for some types, e.g. HNSW).
+ *
+ * <p><b>Snapshots</b> hold the FAISS index in FAISS's format plus the label table and the live vectors,
+ * so a restored index needs neither training nor re-adding.
+ *
  * <p>Threading as {@link VectorIndex} states. Native memory: the current FAISS index is owned here and
  * deleted on {@link #close()} or when replaced.
  */
 public final class FactoryVectorIndex implements VectorIndex {
+    /** The kind written in its snapshots. */
+    public static final String SNAPSHOT_KIND = "faiss-factory";
+
     /** Training uses at most this many vectors (FAISS k-means warns above 256 per centroid anyway). */
     public static final int MAX_TRAIN_SAMPLE = 100_000;
 
@@ -87,6 +101,16 @@ public final class FactoryVectorIndex implements VectorIndex {
         }
     }
 
+    /** The restored state of a snapshot; takes ownership of {@code restored}. */
+    private FactoryVectorIndex(
+            int dimension, String description, Metric metric, int trainSize, OwnedFaissIndex restored) {
+        this.dimension = Vectors.checkDimension(dimension);
+        this.description = description;
+        this.metric = metric;
+        this.trainSize = Math.max(1, trainSize);
+        this.current = restored;
+    }
+
     /** The factory string. */
     public String description() {
         return description;
@@ -95,6 +119,29 @@ public final class FactoryVectorIndex implements VectorIndex {
     /** Whether the factory index is in use (false while an exact index stands in until training). */
     public boolean trained() {
         return trained;
+    }
+
+    @Override
+    public boolean isTrained() {
+        return trained;
+    }
+
+    /** The similarity the index ranks by. */
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public void train(float[] sample) {
+        open();
+        if (trained) {
+            return;
+        }
+        if (sample.length == 0 || sample.length % dimension != 0) {
+            throw new IllegalArgumentException("training sample must be a positive multiple of the dimension "
+                    + dimension + ", got " + sample.length + " floats");
+        }
+        rebuild(true, sample);
     }
 
     @Override
@@ -191,6 +238,120 @@ public final class FactoryVectorIndex implements VectorIndex {
     }
 
     @Override
+    public List<Neighbors> rangeSearch(float[] queries, float threshold, SearchParams params) {
+        FaissIndex index = open();
+        int n = Vectors.checkSearch(queries, 1, dimension);
+        if (labelOfId.isEmpty()) {
+            List<Neighbors> empty = new ArrayList<>(n);
+            for (int q = 0; q < n; q++) {
+                empty.add(new Neighbors(new long[0], new float[0]));
+            }
+            return empty;
+        }
+        try {
+            return FaissRangeSearch.run(
+                    index, queries, n, threshold, metric == Metric.L2, params, label -> idOfLabel[(int) label]);
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("not implemented")) {
+                throw e;
+            }
+            return exactRangeSearch(queries, n, threshold);
+        }
+    }
+
+    /** Range search over the live vectors in Java, for index types whose FAISS range search is missing. */
+    private List<Neighbors> exactRangeSearch(float[] queries, int n, float threshold) {
+        List<Neighbors> results = new ArrayList<>(n);
+        for (int q = 0; q < n; q++) {
+            long[] ids = new long[labelOfId.size()];
+            float[] scores = new float[ids.length];
+            int count = 0;
+            for (int label = 0; label < labels; label++) {
+                if (idOfLabel[label] == NO_ID) {
+                    continue;
+                }
+                float score = score(queries, q * dimension, label);
+                if (score > threshold) {
+                    ids[count] = idOfLabel[label];
+                    scores[count] = score;
+                    count++;
+                }
+            }
+            results.add(FaissRangeSearch.sorted(Arrays.copyOf(ids, count), Arrays.copyOf(scores, count)));
+        }
+        return results;
+    }
+
+    private float score(float[] queries, int offset, int label) {
+        float sum = 0;
+        int base = label * dimension;
+        for (int i = 0; i < dimension; i++) {
+            float a = queries[offset + i];
+            float b = vectorOfLabel[base + i];
+            sum += metric == Metric.L2 ? (a - b) * (a - b) : a * b;
+        }
+        return metric == Metric.L2 ? -sum : sum;
+    }
+
+    /**
+     * Snapshot fields: dimension, factory string, metric, train size, trained flag, label count, the id of
+     * each label ({@link #NO_ID} for stale ones), the vector of each label, then the FAISS index.
+     */
+    @Override
+    public void writeSnapshot(OutputStream stream) throws IOException {
+        FaissIndex index = open();
+        DataOutputStream out = new DataOutputStream(stream);
+        SnapshotCodec.writeHeader(out, SNAPSHOT_KIND);
+        out.writeInt(dimension);
+        out.writeUTF(description);
+        out.writeUTF(metric.name());
+        out.writeInt(trainSize);
+        out.writeBoolean(trained);
+        out.writeLong(labels);
+        SnapshotCodec.writeLongs(out, idOfLabel, labels);
+        SnapshotCodec.writeFloats(out, vectorOfLabel, (long) labels * dimension);
+        FaissIndexes.write(index, out);
+        out.flush();
+    }
+
+    /** Reads the fields {@link #writeSnapshot} wrote after the header. */
+    public static FactoryVectorIndex readSnapshot(DataInputStream in) throws IOException {
+        int dimension = in.readInt();
+        String description = in.readUTF();
+        Metric metric;
+        try {
+            metric = Metric.valueOf(in.readUTF());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("snapshot names an unknown metric", e);
+        }
+        int trainSize = in.readInt();
+        boolean trained = in.readBoolean();
+        int labels = SnapshotCodec.readCount(in, "labels");
+        long[] ids = SnapshotCodec.readLongs(in, labels);
+        float[] vectors = SnapshotCodec.readFloats(in, Math.multiplyExact(labels, dimension));
+        OwnedFaissIndex faiss = FaissIndexes.read(in);
+        if (faiss.get().ntotal() != labels || faiss.get().d() != dimension) {
+            long stored = faiss.get().ntotal();
+            faiss.close();
+            throw new IOException("snapshot's FAISS index holds " + stored + " vectors for " + labels
+                    + " labels, or another dimension");
+        }
+        FactoryVectorIndex index = new FactoryVectorIndex(dimension, description, metric, trainSize, faiss);
+        index.trained = trained;
+        index.idOfLabel = ids.length >= 1024 ? ids : Arrays.copyOf(ids, 1024);
+        index.vectorOfLabel = vectors.length >= 1024 * dimension ? vectors : Arrays.copyOf(vectors, 1024 * dimension);
+        index.labels = labels;
+        for (int label = 0; label < labels; label++) {
+            if (ids[label] == NO_ID) {
+                index.stale++;
+            } else {
+                index.labelOfId.put(ids[label], label);
+            }
+        }
+        return index;
+    }
+
+    @Override
     public void close() {
         if (current != null) {
             current.close();
@@ -240,14 +401,17 @@ public final class FactoryVectorIndex implements VectorIndex {
     /** Trains once enough vectors are stored; rebuilds when stale labels pile up. */
     private void maintain() {
         if (!trained && labelOfId.size() >= trainSize) {
-            rebuild(true);
+            rebuild(true, null);
         } else if (stale > 1024 && stale > labels / 5) {
-            rebuild(false);
+            rebuild(false, null);
         }
     }
 
-    /** A fresh index (the factory one, trained if {@code train}) holding only the live vectors. */
-    private void rebuild(boolean train) {
+    /**
+     * A fresh index (the factory one, trained if {@code train}) holding only the live vectors; trained on
+     * {@code sample} if given, else on up to {@value #MAX_TRAIN_SAMPLE} live vectors.
+     */
+    private void rebuild(boolean train, float[] sample) {
         int live = labelOfId.size();
         float[] rows = new float[live * dimension];
         long[] ids = new long[live];
@@ -262,9 +426,13 @@ public final class FactoryVectorIndex implements VectorIndex {
         OwnedFaissIndex next = create(trained || train ? description : "Flat");
         try {
             if (!next.get().is_trained()) {
-                int sample = Math.min(live, MAX_TRAIN_SAMPLE);
-                try (FloatPointer x = new FloatPointer(Arrays.copyOf(rows, sample * dimension))) {
-                    next.get().train(sample, x);
+                float[] training =
+                        sample != null ? sample : Arrays.copyOf(rows, Math.min(live, MAX_TRAIN_SAMPLE) * dimension);
+                if (training.length == 0) {
+                    throw new IllegalStateException("cannot train '" + description + "' without vectors");
+                }
+                try (FloatPointer x = new FloatPointer(training)) {
+                    next.get().train(training.length / dimension, x);
                 }
             }
             if (live > 0) {

@@ -4,8 +4,14 @@ import io.dinostream.index.faiss.binding.IDSelectorBatch;
 import io.dinostream.index.faiss.binding.IndexFlatIP;
 import io.dinostream.index.faiss.binding.IndexIDMap2;
 import io.dinostream.index.vector.Neighbors;
+import io.dinostream.index.vector.SearchParams;
+import io.dinostream.index.vector.SnapshotCodec;
 import io.dinostream.index.vector.VectorIndex;
 import io.dinostream.index.vector.Vectors;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +30,9 @@ import org.bytedeco.javacpp.LongPointer;
  * <p>Threading as {@link VectorIndex} states: concurrent searches are safe, writes are not.
  */
 public final class FaissVectorIndex implements VectorIndex {
+    /** The kind written in its snapshots. */
+    public static final String SNAPSHOT_KIND = "faiss-flat-idmap";
+
     private final int dimension;
     private IndexFlatIP flat;
     private IndexIDMap2 idMap;
@@ -123,6 +132,54 @@ public final class FaissVectorIndex implements VectorIndex {
             results.add(new Neighbors(ids, scores));
         }
         return results;
+    }
+
+    @Override
+    public List<Neighbors> rangeSearch(float[] queries, float threshold, SearchParams params) {
+        IndexIDMap2 index = open();
+        int n = Vectors.checkSearch(queries, 1, dimension);
+        return FaissRangeSearch.run(index, queries, n, threshold, false, params, id -> id);
+    }
+
+    /**
+     * Snapshot fields: dimension, count, the ids, then the vectors in the same order. A flat index has
+     * no structure worth saving: restoring re-adds the vectors, a memory copy.
+     */
+    @Override
+    public void writeSnapshot(OutputStream stream) throws IOException {
+        IndexIDMap2 index = open();
+        DataOutputStream out = new DataOutputStream(stream);
+        SnapshotCodec.writeHeader(out, SNAPSHOT_KIND);
+        int count = Math.toIntExact(index.ntotal());
+        out.writeInt(dimension);
+        out.writeLong(count);
+        long[] ids = new long[count];
+        float[] vectors = new float[Math.multiplyExact(count, dimension)];
+        if (count > 0) {
+            try (LongPointer idPointer = index.id_map()) {
+                idPointer.get(ids);
+            }
+            flat.get_xb().get(vectors);
+        }
+        SnapshotCodec.writeLongs(out, ids, count);
+        SnapshotCodec.writeFloats(out, vectors, vectors.length);
+        out.flush();
+    }
+
+    /** Reads the fields {@link #writeSnapshot} wrote after the header. */
+    public static FaissVectorIndex readSnapshot(DataInputStream in) throws IOException {
+        int dimension = in.readInt();
+        int count = SnapshotCodec.readCount(in, "vectors");
+        long[] ids = SnapshotCodec.readLongs(in, count);
+        float[] vectors = SnapshotCodec.readFloats(in, Math.multiplyExact(count, dimension));
+        FaissVectorIndex index = new FaissVectorIndex(dimension);
+        try {
+            index.upsert(ids, vectors);
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+        return index;
     }
 
     @Override

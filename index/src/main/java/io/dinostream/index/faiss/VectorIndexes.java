@@ -1,8 +1,14 @@
 package io.dinostream.index.faiss;
 
+import io.dinostream.index.vector.BruteForceVectorIndex;
+import io.dinostream.index.vector.SnapshotCodec;
 import io.dinostream.index.vector.VectorIndex;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 
-/** Builds the configured {@link VectorIndex} of the index role. */
+/** Builds the configured {@link VectorIndex} of the index role, and restores any index from a snapshot. */
 public final class VectorIndexes {
     private VectorIndexes() {}
 
@@ -18,5 +24,35 @@ public final class VectorIndexes {
             return new FaissVectorIndex(dimension);
         }
         return new FactoryVectorIndex(dimension, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, trainSize);
+    }
+
+    /**
+     * The factory string an index was created from ({@code Flat} for the exact FAISS index), to tell
+     * whether a snapshot still matches the configuration.
+     */
+    public static String factoryOf(VectorIndex index) {
+        if (index instanceof FactoryVectorIndex factory) {
+            return factory.description();
+        }
+        if (index instanceof FaissVectorIndex) {
+            return "Flat";
+        }
+        return index.getClass().getSimpleName();
+    }
+
+    /**
+     * Restores an index from the bytes any implementation's {@link VectorIndex#writeSnapshot} wrote.
+     *
+     * @throws IOException if the bytes are truncated, of an unknown kind or version, or FAISS rejects them
+     */
+    public static VectorIndex readSnapshot(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
+        String kind = SnapshotCodec.readHeader(in);
+        return switch (kind) {
+            case FactoryVectorIndex.SNAPSHOT_KIND -> FactoryVectorIndex.readSnapshot(in);
+            case FaissVectorIndex.SNAPSHOT_KIND -> FaissVectorIndex.readSnapshot(in);
+            case BruteForceVectorIndex.SNAPSHOT_KIND -> BruteForceVectorIndex.readSnapshot(in);
+            default -> throw new IOException("unknown vector index snapshot kind '" + kind + "'");
+        };
     }
 }

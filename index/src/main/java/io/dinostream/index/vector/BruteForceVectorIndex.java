@@ -1,5 +1,9 @@
 package io.dinostream.index.vector;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +18,9 @@ import java.util.Map;
  * float-accumulating implementation (FAISS uses BLAS) in the last bits.
  */
 public final class BruteForceVectorIndex implements VectorIndex {
+    /** The kind written in its snapshots. */
+    public static final String SNAPSHOT_KIND = "brute-force";
+
     private final int dimension;
     private final Map<Long, float[]> vectors = new LinkedHashMap<>();
     private boolean closed;
@@ -63,6 +70,48 @@ public final class BruteForceVectorIndex implements VectorIndex {
             results.add(searchOne(queries, q * dimension, k));
         }
         return results;
+    }
+
+    @Override
+    public List<Neighbors> rangeSearch(float[] queries, float threshold, SearchParams params) {
+        checkOpen();
+        int n = Vectors.checkSearch(queries, 1, dimension);
+        List<Neighbors> results = new ArrayList<>(n);
+        for (int q = 0; q < n; q++) {
+            Neighbors all = searchOne(queries, q * dimension, Math.max(1, vectors.size()));
+            int count = 0;
+            while (count < all.size() && all.score(count) > threshold) {
+                count++;
+            }
+            results.add(new Neighbors(Arrays.copyOf(all.ids(), count), Arrays.copyOf(all.scores(), count)));
+        }
+        return results;
+    }
+
+    /** Snapshot fields: dimension, count, then per vector its id and floats. */
+    @Override
+    public void writeSnapshot(OutputStream stream) throws IOException {
+        checkOpen();
+        DataOutputStream out = new DataOutputStream(stream);
+        SnapshotCodec.writeHeader(out, SNAPSHOT_KIND);
+        out.writeInt(dimension);
+        out.writeLong(vectors.size());
+        for (Map.Entry<Long, float[]> entry : vectors.entrySet()) {
+            out.writeLong(entry.getKey());
+            SnapshotCodec.writeFloats(out, entry.getValue(), dimension);
+        }
+        out.flush();
+    }
+
+    /** Reads the fields {@link #writeSnapshot} wrote after the header. */
+    public static BruteForceVectorIndex readSnapshot(DataInputStream in) throws IOException {
+        BruteForceVectorIndex index = new BruteForceVectorIndex(in.readInt());
+        int count = SnapshotCodec.readCount(in, "vectors");
+        for (int i = 0; i < count; i++) {
+            long id = in.readLong();
+            index.vectors.put(id, SnapshotCodec.readFloats(in, index.dimension));
+        }
+        return index;
     }
 
     private Neighbors searchOne(float[] queries, int offset, int k) {

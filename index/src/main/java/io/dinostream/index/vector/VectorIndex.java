@@ -1,5 +1,7 @@
 package io.dinostream.index.vector;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -16,6 +18,10 @@ import java.util.List;
  *   <li>{@link #search} returns, per query, at most {@code k} neighbours ordered by descending score; fewer
  *       when the index holds fewer than {@code k} vectors. The order among equal scores is unspecified.
  *   <li>Ids are any {@code long} except {@code -1}, which FAISS reserves for "no result".
+ *   <li>{@link #rangeSearch} returns, per query, every stored vector scoring strictly more than the
+ *       threshold, best first (approximate indexes may miss some, as their k-NN search may).
+ *   <li>{@link #writeSnapshot} writes the whole state (including any training) so that {@code
+ *       VectorIndexes.readSnapshot} restores an index that answers exactly as this one did.
  *   <li>Not thread-safe for writes: concurrent {@link #search} calls are allowed while no write runs;
  *       callers serialise writes against searches (the worker uses a read-write lock).
  * </ul>
@@ -69,6 +75,42 @@ public interface VectorIndex extends AutoCloseable {
     default List<Neighbors> search(float[] queries, int k, SearchParams params) {
         return search(queries, k);
     }
+
+    /**
+     * Every stored vector whose score against a query is strictly greater than {@code threshold}: inner
+     * product for inner-product indexes, the negated squared distance for L2 ones (so a threshold of
+     * {@code -r} finds the vectors closer than {@code sqrt(r)}).
+     *
+     * @param queries {@code n * dimension()} floats, row-major, {@code n >= 1}
+     * @return one {@link Neighbors} per query, in query order, best first
+     */
+    List<Neighbors> rangeSearch(float[] queries, float threshold, SearchParams params);
+
+    /** {@link #rangeSearch(float[], float, SearchParams)} with the index's own search parameters. */
+    default List<Neighbors> rangeSearch(float[] queries, float threshold) {
+        return rangeSearch(queries, threshold, SearchParams.DEFAULTS);
+    }
+
+    /**
+     * Whether the index is ready in its final form. Indexes that need no training always are; trained
+     * ones (IVF, PQ) serve with an exact stand-in until {@link #train} or until enough vectors arrived.
+     */
+    default boolean isTrained() {
+        return true;
+    }
+
+    /**
+     * Trains the index on a sample (row-major, a multiple of the dimension) now, instead of waiting for
+     * enough vectors, and moves every stored vector into the trained index. A no-op for indexes that need
+     * no training or are trained already.
+     */
+    default void train(float[] sample) {}
+
+    /**
+     * Writes the index's complete state to {@code out}, in the format {@code VectorIndexes.readSnapshot}
+     * reads. Only reads the index: concurrent searches may run, writes may not.
+     */
+    void writeSnapshot(OutputStream out) throws IOException;
 
     /** {@link #search(float[], int)} with one array per query. */
     default List<Neighbors> search(float[][] queries, int k) {

@@ -1,14 +1,31 @@
 package io.dinostream.index.faiss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinostream.index.vector.BruteForceVectorIndex;
+import io.dinostream.index.vector.Neighbors;
+import io.dinostream.index.vector.SearchParams;
 import io.dinostream.index.vector.VectorIndex;
 import io.dinostream.index.vector.VectorIndexConformanceTest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite against factory indexes: untrained (exact stand-in), trained IVF with a single
- * list (exact, so the suite's exact expectations hold) and HNSW (exact at the suite's tiny sizes).
+ * list (exact, so the suite's exact expectations hold) and HNSW (exact at the suite's tiny sizes); plus
+ * training on demand, L2 range search and range search against the oracle on random vectors.
  */
 class FactoryVectorIndexTest {
+    /** Scores this close to the range threshold may fall either side in float arithmetic. */
+    private static final float BOUNDARY = 1e-4f;
+
     @Nested
     class BeforeTraining extends VectorIndexConformanceTest {
         @Override
@@ -31,5 +48,95 @@ class FactoryVectorIndexTest {
         protected VectorIndex create(int dimension) {
             return new FactoryVectorIndex(dimension, "HNSW32", FactoryVectorIndex.Metric.INNER_PRODUCT, 1);
         }
+    }
+
+    private static float[] random(Random random, int n, int dim) {
+        float[] values = new float[n * dim];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static long[] ids(int n) {
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = 1000L + i;
+        }
+        return ids;
+    }
+
+    @Test
+    void explicitTrainingSwitchesToTheFactoryIndexAndKeepsEveryVector() {
+        Random random = new Random(7);
+        int dim = 8;
+        float[] vectors = random(random, 500, dim);
+        try (FactoryVectorIndex index =
+                        new FactoryVectorIndex(dim, "IVF8,Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, 1_000_000);
+                BruteForceVectorIndex oracle = new BruteForceVectorIndex(dim)) {
+            index.upsert(ids(500), vectors);
+            oracle.upsert(ids(500), vectors);
+            assertFalse(index.isTrained());
+            index.train(random(random, 400, dim));
+            assertTrue(index.isTrained());
+            assertEquals(500, index.size());
+            float[] queries = random(random, 5, dim);
+            // nprobe = nlist: the trained IVF is exact, so it must agree with the oracle.
+            List<Neighbors> got = index.search(queries, 5, new SearchParams(8, 0));
+            List<Neighbors> want = oracle.search(queries, 5);
+            for (int q = 0; q < 5; q++) {
+                assertArrayEquals(want.get(q).ids(), got.get(q).ids(), "query " + q);
+            }
+        }
+    }
+
+    @Test
+    void l2RangeSearchFindsTheVectorsCloserThanTheRadius() {
+        try (FactoryVectorIndex index = new FactoryVectorIndex(2, "Flat", FactoryVectorIndex.Metric.L2, 1)) {
+            index.upsert(new long[] {1, 2, 3}, new float[] {0, 0, 1, 0, 3, 0});
+            // Squared distances from (0,0): 0, 1, 9. Closer than sqrt(2): ids 1 and 2.
+            Neighbors n = index.rangeSearch(new float[] {0, 0}, -2f).get(0);
+            assertArrayEquals(new long[] {1, 2}, n.ids());
+            assertArrayEquals(new float[] {0f, -1f}, n.scores(), 0f);
+        }
+    }
+
+    @Test
+    void rangeSearchAgreesWithTheOracleOnRandomVectors() {
+        for (String factory : List.of("IVF16,Flat", "HNSW16", "Flat")) {
+            Random random = new Random(11);
+            int dim = 16;
+            int n = 3000;
+            float[] vectors = random(random, n, dim);
+            try (FactoryVectorIndex index =
+                            new FactoryVectorIndex(dim, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, 1000);
+                    BruteForceVectorIndex oracle = new BruteForceVectorIndex(dim)) {
+                index.upsert(ids(n), vectors);
+                oracle.upsert(ids(n), vectors);
+                float[] queries = random(random, 20, dim);
+                float threshold = 9f; // about 1% of the vectors per query
+                List<Neighbors> got = index.rangeSearch(queries, threshold, new SearchParams(16, 0));
+                List<Neighbors> want = oracle.rangeSearch(queries, threshold);
+                int total = 0;
+                for (int q = 0; q < 20; q++) {
+                    Set<Long> expected = clear(want.get(q), threshold);
+                    Set<Long> actual = clear(got.get(q), threshold);
+                    assertEquals(expected, actual, factory + " query " + q);
+                    total += expected.size();
+                }
+                assertTrue(total > 100, "the threshold must select something: " + total);
+            }
+        }
+    }
+
+    /** The ids whose scores are clearly above the threshold (not within {@link #BOUNDARY} of it). */
+    private static Set<Long> clear(Neighbors n, float threshold) {
+        Set<Long> ids = new HashSet<>();
+        for (int r = 0; r < n.size(); r++) {
+            if (n.score(r) > threshold + BOUNDARY) {
+                ids.add(n.id(r));
+            }
+        }
+        return ids;
     }
 }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.index.faiss.VectorIndexes;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -176,5 +181,83 @@ public abstract class VectorIndexConformanceTest {
         for (int r = 1; r < n.size(); r++) {
             assertTrue(n.score(r - 1) >= n.score(r), "scores must not increase");
         }
+    }
+
+    @Test
+    void rangeSearchReturnsEveryVectorAboveTheThresholdBestFirst() {
+        for (int i = 0; i < 20; i++) {
+            index.upsert(new long[] {100 + i}, new float[][] {v(i, 0, 1, 0)});
+        }
+        index.remove(new long[] {115});
+        index.upsert(new long[] {116}, new float[][] {v(0, 0, 0, 1)}); // replaced: now scores 0
+        List<Neighbors> results =
+                index.rangeSearch(Vectors.flatten(new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0)}, DIM), 12.5f);
+        assertEquals(2, results.size());
+        Neighbors n = results.get(0);
+        // Scores 13..19 pass, minus removed 115 and replaced 116.
+        assertArrayEquals(new long[] {119, 118, 117, 114, 113}, n.ids());
+        assertArrayEquals(new float[] {19, 18, 17, 14, 13}, n.scores(), EXACT);
+        assertEquals(0, results.get(1).size(), "no vector scores above 12.5 on the second axis");
+    }
+
+    @Test
+    void rangeSearchThresholdIsStrict() {
+        index.upsert(new long[] {1, 2}, new float[][] {v(2, 0, 0, 0), v(3, 0, 0, 0)});
+        Neighbors n = index.rangeSearch(v(1, 0, 0, 0), 2f).get(0);
+        assertArrayEquals(new long[] {2}, n.ids());
+    }
+
+    @Test
+    void snapshotRestoresAnIndexThatAnswersTheSame() throws IOException {
+        for (int i = 0; i < 60; i++) {
+            index.upsert(new long[] {i * 7L}, new float[][] {v(i % 5, i % 7, i % 3, 1)});
+        }
+        index.remove(new long[] {0, 14, 70});
+        index.upsert(new long[] {21}, new float[][] {v(9, 9, 9, 9)});
+        float[] queries = Vectors.flatten(new float[][] {v(1, 0, 0, 0), v(0, 1, 1, 0), v(1, 1, 1, 1)}, DIM);
+        List<Neighbors> before = index.search(queries, 10);
+        List<Neighbors> rangeBefore = index.rangeSearch(queries, 3f);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        index.writeSnapshot(bytes);
+        try (VectorIndex restored = VectorIndexes.readSnapshot(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(index.size(), restored.size());
+            assertEquals(DIM, restored.dimension());
+            assertEquals(index.isTrained(), restored.isTrained());
+            assertSameNeighbours(before, restored.search(queries, 10));
+            assertSameNeighbours(rangeBefore, restored.rangeSearch(queries, 3f));
+            // The restored index keeps working: replace, remove and add.
+            restored.upsert(new long[] {7, 1000}, new float[][] {v(0, 0, 0, 50), v(0, 0, 0, 40)});
+            restored.remove(new long[] {28});
+            Neighbors n = restored.search(v(0, 0, 0, 1), 2).get(0);
+            assertArrayEquals(new long[] {7, 1000}, n.ids());
+            assertEquals(index.size(), restored.size(), "one added, one removed");
+        }
+    }
+
+    @Test
+    void truncatedSnapshotIsRejected() throws IOException {
+        index.upsert(new long[] {1, 2}, new float[][] {v(1, 0, 0, 0), v(0, 1, 0, 0)});
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        index.writeSnapshot(bytes);
+        byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 5);
+        assertThrows(IOException.class, () -> VectorIndexes.readSnapshot(new ByteArrayInputStream(cut)));
+    }
+
+    /** Same ids per query, compared as sets among equal scores, and the same scores in order. */
+    private static void assertSameNeighbours(List<Neighbors> expected, List<Neighbors> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int q = 0; q < expected.size(); q++) {
+            assertArrayEquals(expected.get(q).scores(), actual.get(q).scores(), EXACT, "scores of query " + q);
+            assertEquals(idSet(expected.get(q)), idSet(actual.get(q)), "ids of query " + q);
+        }
+    }
+
+    private static Set<Long> idSet(Neighbors n) {
+        Set<Long> ids = new HashSet<>();
+        for (long id : n.ids()) {
+            ids.add(id);
+        }
+        return ids;
     }
 }

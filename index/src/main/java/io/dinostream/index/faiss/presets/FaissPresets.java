@@ -160,6 +160,7 @@ public class FaissPresets implements InfoMapper {
                                 "faiss::indexPQ_stats",
                                 "faiss::IndexIVFFlatDedup::instances",
                                 "dinostream::hnsw_search_mutex",
+                                "dinostream::with_params",
                                 "faiss::IndexIVF::set_direct_map_type",
                                 "faiss::IndexIVFPQ::polysemous_training",
                                 "faiss::IndexPQ::polysemous_training",
