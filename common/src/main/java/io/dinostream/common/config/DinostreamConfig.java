@@ -38,6 +38,7 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String INDEX_COMMIT_INTERVAL_MS = "index.commit.interval.ms";
     public static final String INDEX_FAISS_FACTORY = "index.faiss.factory";
     public static final String INDEX_FAISS_TRAIN_SIZE = "index.faiss.train.size";
+    public static final String INDEX_SNAPSHOT_EVERY = "index.snapshot.every";
 
     public static final int DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -178,7 +179,17 @@ public final class DinostreamConfig extends AbstractConfig {
                     Range.atLeast(1),
                     Importance.LOW,
                     "Vectors stored before an index that needs training (IVF, PQ) is trained; an exact index "
-                            + "serves until then.");
+                            + "serves until then.")
+            .define(
+                    INDEX_SNAPSHOT_EVERY,
+                    Type.INT,
+                    100_000,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Vector changes (adds, replacements, deletes) between two snapshots of the FAISS index "
+                            + "in RocksDB; a restart loads the newest snapshot and replays only later changes. "
+                            + "0 takes none (a restart rebuilds FAISS from the stored vectors). A clean "
+                            + "shutdown always takes one when anything changed.");
 
     public DinostreamConfig(Map<?, ?> values) {
         super(DEFINITION, values, false);

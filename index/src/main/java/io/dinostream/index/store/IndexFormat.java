@@ -36,11 +36,31 @@ import java.util.List;
  *   <dd>key: UTF-8 {@code topic + ":" + partition}; value: 8-byte big-endian offset of the next record to
  *       apply. Written in the same atomic batch as the records they cover: the store, not the consumer
  *       group, is the truth about what has been applied.
+ *   <dt>{@code changes} (since version 2)
+ *   <dd>key: 8-byte big-endian sequence number (from {@code info/changes.next}); value: 8-byte
+ *       big-endian numeric id whose vector was added, replaced or removed. Written in the batch that
+ *       changed it; entries older than the newest snapshot are deleted when it is committed.
+ *   <dt>{@code snapshots} (since version 2)
+ *   <dd>{@code 0x01} + 8-byte big-endian snapshot number &rarr; UTF-8 JSON manifest {@code {number,
+ *       factory, dimension, vectors, bytes, chunks, changesCovered, offsets: {"topic:partition": next},
+ *       createdMillis}}; {@code 0x02} + 8-byte number + 4-byte big-endian chunk index &rarr; up to
+ *       {@value #SNAPSHOT_CHUNK_BYTES} bytes of the snapshot (a {@code VectorIndex.writeSnapshot}
+ *       stream). A snapshot exists once its manifest does; chunks without a manifest are debris of an
+ *       interrupted snapshot and are deleted at open. Only the newest snapshot is kept.
  * </dl>
+ *
+ * <p>Version history: 1 had no {@code changes} or {@code snapshots}; a version-1 store is upgraded in
+ * place at open (the new families start empty, so the first start rebuilds FAISS from the vectors).
  */
 public final class IndexFormat {
     /** The current format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    /** The versions this build opens; older ones are upgraded in place. */
+    static final int OLDEST_READABLE_VERSION = 1;
+
+    /** Largest value of one snapshot chunk. */
+    public static final int SNAPSHOT_CHUNK_BYTES = 4 << 20;
 
     public static final String CF_INFO = "info";
     public static final String CF_IDS = "ids";
@@ -48,20 +68,25 @@ public final class IndexFormat {
     public static final String CF_IMAGES = "images";
     public static final String CF_META = "meta";
     public static final String CF_OFFSETS = "offsets";
+    public static final String CF_CHANGES = "changes";
+    public static final String CF_SNAPSHOTS = "snapshots";
 
     /** Every column family of the format, in the order they are opened (after {@code default}). */
     public static final List<String> COLUMN_FAMILIES =
-            List.of(CF_INFO, CF_IDS, CF_VECTORS, CF_IMAGES, CF_META, CF_OFFSETS);
+            List.of(CF_INFO, CF_IDS, CF_VECTORS, CF_IMAGES, CF_META, CF_OFFSETS, CF_CHANGES, CF_SNAPSHOTS);
 
     public static final String INFO_FORMAT_VERSION = "format.version";
     public static final String INFO_EMBEDDING_SPEC = "embedding.spec";
     public static final String INFO_IDS_NEXT = "ids.next";
+    public static final String INFO_CHANGES_NEXT = "changes.next";
 
     /** The first numeric id handed out. */
     public static final long FIRST_ID = 1L;
 
     static final byte ID_BY_NAME = 0x01;
     static final byte NAME_BY_ID = 0x02;
+    static final byte SNAPSHOT_MANIFEST = 0x01;
+    static final byte SNAPSHOT_CHUNK = 0x02;
 
     private IndexFormat() {}
 
@@ -94,6 +119,21 @@ public final class IndexFormat {
 
     static byte[] nameByIdKey(long id) {
         return ByteBuffer.allocate(1 + Long.BYTES).put(NAME_BY_ID).putLong(id).array();
+    }
+
+    static byte[] manifestKey(long number) {
+        return ByteBuffer.allocate(1 + Long.BYTES)
+                .put(SNAPSHOT_MANIFEST)
+                .putLong(number)
+                .array();
+    }
+
+    static byte[] chunkKey(long number, int chunk) {
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES)
+                .put(SNAPSHOT_CHUNK)
+                .putLong(number)
+                .putInt(chunk)
+                .array();
     }
 
     static byte[] offsetKey(String topic, int partition) {

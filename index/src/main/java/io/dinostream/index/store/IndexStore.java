@@ -7,12 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.index.StoredImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -55,9 +60,12 @@ public final class IndexStore implements AutoCloseable {
     private final ColumnFamilyHandle images;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle offsets;
+    private final ColumnFamilyHandle changes;
+    private final ColumnFamilyHandle snapshots;
 
     // Written only by the single writer inside Batch.write(); read by any thread.
     private volatile long nextId;
+    private volatile long nextChange;
     private volatile EmbeddingSpec spec;
     private boolean batchOpen;
     private boolean closed;
@@ -94,6 +102,8 @@ public final class IndexStore implements AutoCloseable {
         images = handles.get(4);
         meta = handles.get(5);
         offsets = handles.get(6);
+        changes = handles.get(7);
+        snapshots = handles.get(8);
     }
 
     /**
@@ -120,19 +130,33 @@ public final class IndexStore implements AutoCloseable {
 
     private void initialise() {
         byte[] version = get(info, IndexFormat.utf8(IndexFormat.INFO_FORMAT_VERSION));
-        if (version == null) {
-            put(info, IndexFormat.INFO_FORMAT_VERSION, IndexFormat.utf8(Integer.toString(IndexFormat.VERSION)));
-        } else if (!IndexFormat.utf8(version).equals(Integer.toString(IndexFormat.VERSION))) {
+        int found = version == null ? IndexFormat.VERSION : parseVersion(version);
+        if (found < IndexFormat.OLDEST_READABLE_VERSION || found > IndexFormat.VERSION) {
             throw new IndexStoreException(
-                    "index store in " + directory + " has format version " + IndexFormat.utf8(version)
-                            + ", this build reads version " + IndexFormat.VERSION
+                    "index store in " + directory + " has format version " + found + ", this build reads versions "
+                            + IndexFormat.OLDEST_READABLE_VERSION + " to " + IndexFormat.VERSION
                             + "; delete the directory to rebuild it from Kafka",
                     null);
         }
+        if (version == null || found != IndexFormat.VERSION) {
+            // Version 1 lacks only the (empty) changes and snapshots families, which open created.
+            put(info, IndexFormat.INFO_FORMAT_VERSION, IndexFormat.utf8(Integer.toString(IndexFormat.VERSION)));
+        }
         byte[] next = get(info, IndexFormat.utf8(IndexFormat.INFO_IDS_NEXT));
         nextId = next == null ? IndexFormat.FIRST_ID : IndexFormat.readLong(next);
+        byte[] change = get(info, IndexFormat.utf8(IndexFormat.INFO_CHANGES_NEXT));
+        nextChange = change == null ? 0L : IndexFormat.readLong(change);
+        deleteUncommittedSnapshotChunks();
         byte[] specJson = get(info, IndexFormat.utf8(IndexFormat.INFO_EMBEDDING_SPEC));
         spec = specJson == null ? null : decodeSpec(specJson);
+    }
+
+    private int parseVersion(byte[] version) {
+        try {
+            return Integer.parseInt(IndexFormat.utf8(version));
+        } catch (NumberFormatException e) {
+            throw new CorruptStoreException("format version '" + IndexFormat.utf8(version) + "' is not a number");
+        }
     }
 
     /** The directory the store lives in. */
@@ -197,6 +221,105 @@ public final class IndexStore implements AutoCloseable {
     public OptionalLong nextOffset(String topic, int partition) {
         byte[] value = get(offsets, IndexFormat.offsetKey(topic, partition));
         return value == null ? OptionalLong.empty() : OptionalLong.of(IndexFormat.readLong(value));
+    }
+
+    /** Every partition's next offset to apply, keyed {@code topic:partition}. */
+    public Map<String, Long> offsets() {
+        checkOpen();
+        Map<String, Long> all = new TreeMap<>();
+        try (RocksIterator it = db.newIterator(offsets, readOptions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                all.put(IndexFormat.utf8(it.key()), IndexFormat.readLong(it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new IndexStoreException("cannot scan offsets in " + directory, e);
+        }
+        return all;
+    }
+
+    /** The sequence number the next logged vector change gets; every change before it is logged. */
+    public long nextChange() {
+        return nextChange;
+    }
+
+    /**
+     * Calls {@code consumer} with the numeric id of every logged vector change from sequence number
+     * {@code from} on, in order (an id may come several times). Changes older than the newest snapshot
+     * are gone.
+     */
+    public void forEachChangeSince(long from, LongConsumer consumer) {
+        checkOpen();
+        try (RocksIterator it = db.newIterator(changes, readOptions)) {
+            for (it.seek(IndexFormat.longBytes(from)); it.isValid(); it.next()) {
+                consumer.accept(IndexFormat.readLong(it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new IndexStoreException("cannot scan changes in " + directory, e);
+        }
+    }
+
+    /** The newest committed snapshot of the FAISS index, if any. */
+    public Optional<SnapshotManifest> latestSnapshot() {
+        checkOpen();
+        try (RocksIterator it = db.newIterator(snapshots, readOptions)) {
+            it.seekForPrev(IndexFormat.manifestKey(Long.MAX_VALUE));
+            if (it.isValid() && it.key()[0] == IndexFormat.SNAPSHOT_MANIFEST) {
+                return Optional.of(SnapshotManifest.fromJson(it.value()));
+            }
+            it.status();
+            return Optional.empty();
+        } catch (RocksDBException e) {
+            throw new IndexStoreException("cannot read snapshots in " + directory, e);
+        }
+    }
+
+    /** Reads a committed snapshot's stream, chunk by chunk. */
+    public InputStream openSnapshot(SnapshotManifest manifest) {
+        checkOpen();
+        return new SnapshotInput(manifest);
+    }
+
+    /**
+     * Starts writing a snapshot; {@link SnapshotOutput#commit} makes it the newest and deletes the older
+     * one and the changes it covers. Closing without committing deletes what was written. Called by the
+     * single writer, between batches.
+     */
+    public SnapshotOutput newSnapshot() {
+        checkOpen();
+        long number = latestSnapshot().map(m -> m.number() + 1).orElse(1L);
+        return new SnapshotOutput(number);
+    }
+
+    /** Number of snapshot chunks stored, committed or not (for tests of the clean-up). */
+    long snapshotChunkCount() {
+        checkOpen();
+        long count = 0;
+        try (RocksIterator it = db.newIterator(snapshots, readOptions)) {
+            for (it.seek(IndexFormat.chunkKey(0, 0)); it.isValid(); it.next()) {
+                count++;
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new IndexStoreException("cannot scan snapshots in " + directory, e);
+        }
+        return count;
+    }
+
+    /** Chunks of a snapshot that never got its manifest (the writer died): deleted at open. */
+    private void deleteUncommittedSnapshotChunks() {
+        long keep = latestSnapshot().map(SnapshotManifest::number).orElse(0L);
+        try {
+            db.deleteRange(snapshots, writeOptions, IndexFormat.chunkKey(0, 0), IndexFormat.chunkKey(keep, 0));
+            db.deleteRange(
+                    snapshots,
+                    writeOptions,
+                    IndexFormat.chunkKey(keep + 1, 0),
+                    IndexFormat.chunkKey(Long.MAX_VALUE, Integer.MAX_VALUE));
+        } catch (RocksDBException e) {
+            throw new IndexStoreException("cannot delete snapshot debris in " + directory, e);
+        }
     }
 
     /** Receives stored vectors. */
@@ -379,6 +502,7 @@ public final class IndexStore implements AutoCloseable {
     public final class Batch implements AutoCloseable {
         private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
         private long stagedNextId = nextId;
+        private long stagedNextChange = nextChange;
         private EmbeddingSpec stagedSpec = spec;
         private boolean done;
 
@@ -442,6 +566,12 @@ public final class IndexStore implements AutoCloseable {
             delete(meta, IndexFormat.utf8(imageId));
         }
 
+        /** Logs that the vector of a numeric id was added, replaced or removed (for snapshot replay). */
+        public void logChange(long numericId) {
+            write(changes, IndexFormat.longBytes(stagedNextChange++), IndexFormat.longBytes(numericId));
+            write(info, IndexFormat.utf8(IndexFormat.INFO_CHANGES_NEXT), IndexFormat.longBytes(stagedNextChange));
+        }
+
         /** Records that every record of the partition before {@code next} is covered by this batch. */
         public void putNextOffset(String topic, int partition, long next) {
             write(offsets, IndexFormat.offsetKey(topic, partition), IndexFormat.longBytes(next));
@@ -475,6 +605,7 @@ public final class IndexStore implements AutoCloseable {
             }
             done = true;
             nextId = stagedNextId;
+            nextChange = stagedNextChange;
             spec = stagedSpec;
         }
 
@@ -525,6 +656,170 @@ public final class IndexStore implements AutoCloseable {
             } catch (RocksDBException e) {
                 throw new IndexStoreException("cannot stage a delete in " + directory, e);
             }
+        }
+    }
+
+    /**
+     * The stream of a snapshot being written, stored in chunks of {@value IndexFormat#SNAPSHOT_CHUNK_BYTES}
+     * bytes as they fill. Chunks are invisible to readers until {@link #commit}.
+     */
+    public final class SnapshotOutput extends OutputStream {
+        private final long number;
+        private final byte[] buffer = new byte[IndexFormat.SNAPSHOT_CHUNK_BYTES];
+        private int filled;
+        private int chunks;
+        private long bytes;
+        private boolean finished;
+
+        private SnapshotOutput(long number) {
+            this.number = number;
+        }
+
+        @Override
+        public void write(int b) {
+            checkWritable();
+            if (filled == buffer.length) {
+                flushChunk();
+            }
+            buffer[filled++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            checkWritable();
+            while (length > 0) {
+                if (filled == buffer.length) {
+                    flushChunk();
+                }
+                int n = Math.min(length, buffer.length - filled);
+                System.arraycopy(source, offset, buffer, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+            }
+        }
+
+        private void flushChunk() {
+            byte[] value = filled == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, filled);
+            try {
+                db.put(snapshots, writeOptions, IndexFormat.chunkKey(number, chunks), value);
+            } catch (RocksDBException e) {
+                throw new IndexStoreException("cannot write snapshot chunk to " + directory, e);
+            }
+            bytes += filled;
+            chunks++;
+            filled = 0;
+        }
+
+        /**
+         * Makes this snapshot the newest, in one atomic write: its manifest, the deletion of the older
+         * snapshot, and of the changes before {@code changesCovered}.
+         */
+        public SnapshotManifest commit(
+                String factory, int dimension, long vectors, long changesCovered, Map<String, Long> offsetsCovered) {
+            checkWritable();
+            if (filled > 0) {
+                flushChunk();
+            }
+            SnapshotManifest manifest = new SnapshotManifest(
+                    number,
+                    factory,
+                    dimension,
+                    vectors,
+                    bytes,
+                    chunks,
+                    changesCovered,
+                    offsetsCovered,
+                    System.currentTimeMillis());
+            try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+                batch.put(snapshots, IndexFormat.manifestKey(number), manifest.toJson());
+                batch.deleteRange(snapshots, IndexFormat.manifestKey(0), IndexFormat.manifestKey(number));
+                batch.deleteRange(snapshots, IndexFormat.chunkKey(0, 0), IndexFormat.chunkKey(number, 0));
+                batch.deleteRange(changes, IndexFormat.longBytes(0), IndexFormat.longBytes(changesCovered));
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw new IndexStoreException("cannot commit snapshot " + number + " in " + directory, e);
+            }
+            finished = true;
+            return manifest;
+        }
+
+        /** Deletes the chunks if the snapshot was not committed. */
+        @Override
+        public void close() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                db.deleteRange(
+                        snapshots, writeOptions, IndexFormat.chunkKey(number, 0), IndexFormat.chunkKey(number + 1, 0));
+            } catch (RocksDBException e) {
+                throw new IndexStoreException("cannot delete abandoned snapshot " + number + " in " + directory, e);
+            }
+        }
+
+        private void checkWritable() {
+            if (finished) {
+                throw new IllegalStateException("snapshot " + number + " already committed or closed");
+            }
+        }
+    }
+
+    /** Reads a snapshot's chunks in order; fails if one is missing or the total length disagrees. */
+    private final class SnapshotInput extends InputStream {
+        private final SnapshotManifest manifest;
+        private byte[] chunk = new byte[0];
+        private int position;
+        private int nextChunk;
+        private long read;
+
+        private SnapshotInput(SnapshotManifest manifest) {
+            this.manifest = manifest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!fill()) {
+                return -1;
+            }
+            read++;
+            return chunk[position++] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(length, chunk.length - position);
+            System.arraycopy(chunk, position, target, offset, n);
+            position += n;
+            read += n;
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            while (position == chunk.length) {
+                if (nextChunk == manifest.chunks()) {
+                    if (read != manifest.bytes()) {
+                        throw new IOException("snapshot " + manifest.number() + " holds " + read
+                                + " bytes, its manifest says " + manifest.bytes());
+                    }
+                    return false;
+                }
+                byte[] value = get(snapshots, IndexFormat.chunkKey(manifest.number(), nextChunk));
+                if (value == null) {
+                    throw new IOException("snapshot " + manifest.number() + " lacks chunk " + nextChunk);
+                }
+                chunk = value;
+                position = 0;
+                nextChunk++;
+            }
+            return true;
         }
     }
 }

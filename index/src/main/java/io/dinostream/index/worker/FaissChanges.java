@@ -25,6 +25,18 @@ final class FaissChanges {
         return upserts.isEmpty() && removals.isEmpty();
     }
 
+    /** Number of ids changed. */
+    int size() {
+        return upserts.size() + removals.size();
+    }
+
+    /** Every id changed (upserted or removed). */
+    java.util.List<Long> ids() {
+        java.util.List<Long> ids = new java.util.ArrayList<>(upserts.keySet());
+        ids.addAll(removals);
+        return ids;
+    }
+
     boolean hasUpserts() {
         return !upserts.isEmpty();
     }

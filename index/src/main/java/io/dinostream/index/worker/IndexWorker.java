@@ -13,8 +13,10 @@ import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.store.CorruptStoreException;
 import io.dinostream.index.store.ImageMeta;
 import io.dinostream.index.store.IndexStore;
+import io.dinostream.index.store.SnapshotManifest;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.VectorIndex;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,6 +65,14 @@ import org.slf4j.LoggerFactory;
  * topics in full and a crash at any point replays at most one batch (upserts and deletes are idempotent).
  * The committed group offsets serve monitoring (consumer lag).
  *
+ * <h2>Snapshots</h2>
+ *
+ * Every vector change is logged in the store with the batch that made it. Every {@link
+ * IndexWorkerOptions#snapshotEvery()} changes, and at a clean close, the worker writes FAISS to the store
+ * as a snapshot that records the change sequence and offsets it covers; a start loads the newest one and
+ * replays only the later changes ({@code VectorIndexLoader}). Snapshots run on the worker thread under
+ * the read lock: ingestion pauses, searches do not.
+ *
  * <p>Images and embeddings of an id share a key and so a partition number; the consumer uses the range
  * assignor so that one instance gets the same partitions of both topics. Running several instances (one
  * shard each) is not supported yet: a store keeps what it applied even after its partitions move.
@@ -87,8 +97,6 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
     /** Room for the dead-letter headers above the original record. */
     private static final int DEAD_LETTER_OVERHEAD_BYTES = 1024 * 1024;
 
-    private static final int REBUILD_CHUNK = 4096;
-
     /** Filtered searches ask FAISS for this many times k neighbours before post-filtering. */
     static final int FILTER_OVERFETCH = 10;
 
@@ -106,6 +114,14 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
     // Guarded by lock: replaced only under the write lock.
     private VectorIndex vectors;
     private boolean closed;
+
+    // Touched only by the worker thread (and by close() after that thread ended).
+    private VectorIndexLoader.Loaded loaded;
+    private long changesSinceSnapshot;
+    private boolean snapshotDue;
+    private final AtomicLong snapshotsTaken = new AtomicLong();
+    private final AtomicLong snapshotFailures = new AtomicLong();
+    private volatile SnapshotManifest lastSnapshot;
 
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -140,7 +156,8 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
         try {
             IndexStore store = IndexStore.open(options.storeDirectory());
             created.add(store);
-            VectorIndex vectors = rebuild(store, options);
+            VectorIndexLoader.Loaded loaded = VectorIndexLoader.load(store, options);
+            VectorIndex vectors = loaded == null ? null : loaded.index();
             if (vectors != null) {
                 created.add(vectors);
             }
@@ -149,6 +166,12 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(options));
             created.add(consumer);
             IndexWorker worker = new IndexWorker(options, store, vectors, consumer, producer);
+            worker.loaded = loaded;
+            long covered =
+                    store.latestSnapshot().map(SnapshotManifest::changesCovered).orElse(0L);
+            worker.changesSinceSnapshot = store.nextChange() - covered;
+            // An index rebuilt from the vectors is snapshotted first thing, so the next start is quick.
+            worker.snapshotDue = loaded != null && !loaded.fromSnapshot() && vectors.size() > 0;
             worker.thread.start();
             return worker;
         } catch (RuntimeException e) {
@@ -161,48 +184,6 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** Builds the FAISS index from the store's vectors; null if the store has none yet. */
-    private static VectorIndex rebuild(IndexStore store, IndexWorkerOptions options) {
-        Optional<EmbeddingSpec> spec = store.embeddingSpec();
-        if (spec.isEmpty()) {
-            return null;
-        }
-        long started = System.nanoTime();
-        int dimension = spec.get().dimension();
-        VectorIndex index = VectorIndexes.create(dimension, options.faissFactory(), options.trainSize());
-        try {
-            long[] ids = new long[REBUILD_CHUNK];
-            float[] flat = new float[REBUILD_CHUNK * dimension];
-            int[] filled = {0};
-            store.forEachVector((imageId, numericId, vector) -> {
-                if (vector.length != dimension) {
-                    throw new CorruptStoreException("stored vector of '" + imageId + "' has " + vector.length
-                            + " floats, the store's space has " + dimension);
-                }
-                ids[filled[0]] = numericId;
-                System.arraycopy(vector, 0, flat, filled[0] * dimension, dimension);
-                if (++filled[0] == REBUILD_CHUNK) {
-                    index.upsert(ids, flat);
-                    filled[0] = 0;
-                }
-            });
-            if (filled[0] > 0) {
-                index.upsert(
-                        java.util.Arrays.copyOf(ids, filled[0]), java.util.Arrays.copyOf(flat, filled[0] * dimension));
-            }
-        } catch (RuntimeException e) {
-            index.close();
-            throw e;
-        }
-        LOG.info(
-                "rebuilt FAISS from {}: {} vectors of space {} in {} ms",
-                store.directory(),
-                index.size(),
-                spec.get().spaceKey(),
-                (System.nanoTime() - started) / 1_000_000);
-        return index;
     }
 
     static Map<String, Object> consumerConfig(IndexWorkerOptions options) {
@@ -243,9 +224,16 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
         try {
             consumer.subscribe(List.of(Topics.IMAGES, Topics.EMBEDDINGS), new SeekToStoredOffsets());
             while (running) {
+                if (snapshotDue) {
+                    snapshotDue = false;
+                    takeSnapshot();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(options.pollTimeout());
                 if (!records.isEmpty()) {
                     applyBatch(records);
+                    if (options.snapshotEvery() > 0 && changesSinceSnapshot >= options.snapshotEvery()) {
+                        takeSnapshot();
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -283,6 +271,9 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
                         new TopicPartition(record.topic(), record.partition()),
                         new OffsetAndMetadata(record.offset() + 1));
             }
+            for (long id : changes.ids()) {
+                batch.logChange(id);
+            }
             // Dead letters are acknowledged before the offsets that skip them are stored.
             sendDeadLetters(rejected);
             lock.writeLock().lock();
@@ -293,9 +284,76 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
                 lock.writeLock().unlock();
             }
         }
+        changesSinceSnapshot += changes.size();
         processed.addAndGet(records.count());
         deadLettered.addAndGet(rejected.size());
         consumer.commitSync(commit);
+    }
+
+    /**
+     * Writes the FAISS index to the store as the newest snapshot, covering every change and offset applied
+     * so far. Runs on the worker thread (the only writer, so nothing changes meanwhile) under the read
+     * lock: searches go on. A failure is logged and counted, and retried after the next interval: the
+     * store still holds every vector, so nothing is lost, only the next start is slower.
+     */
+    private void takeSnapshot() {
+        if (vectors == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        lock.readLock().lock();
+        try (IndexStore.SnapshotOutput out = store.newSnapshot()) {
+            long covered = store.nextChange();
+            Map<String, Long> offsets = store.offsets();
+            vectors.writeSnapshot(out);
+            lastSnapshot =
+                    out.commit(VectorIndexes.factoryOf(vectors), vectors.dimension(), vectors.size(), covered, offsets);
+            changesSinceSnapshot = 0;
+            snapshotsTaken.incrementAndGet();
+            LOG.info(
+                    "snapshot {} of FAISS: {} vectors, {} bytes, covering offsets {}, in {} ms",
+                    lastSnapshot.number(),
+                    lastSnapshot.vectors(),
+                    lastSnapshot.bytes(),
+                    lastSnapshot.offsets(),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            snapshotFailures.incrementAndGet();
+            changesSinceSnapshot = 0;
+            LOG.error("snapshot of FAISS failed; retrying after the next interval", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Snapshots taken by this instance. */
+    public long snapshotsTaken() {
+        return snapshotsTaken.get();
+    }
+
+    /** Snapshots that failed (logged with their cause). */
+    public long snapshotFailures() {
+        return snapshotFailures.get();
+    }
+
+    /** The newest snapshot this instance committed, if any. */
+    public Optional<SnapshotManifest> lastSnapshot() {
+        return Optional.ofNullable(lastSnapshot);
+    }
+
+    /** True if FAISS was loaded from a snapshot at start (rather than rebuilt from every vector). */
+    public boolean startedFromSnapshot() {
+        return loaded != null && loaded.fromSnapshot();
+    }
+
+    /** Vector changes replayed over the snapshot at start (0 when rebuilt). */
+    public long replayedChangesAtStart() {
+        return loaded == null ? 0 : loaded.replayedChanges();
+    }
+
+    /** Vectors re-added at start because no snapshot was usable (0 when loaded from a snapshot). */
+    public long rebuiltVectorsAtStart() {
+        return loaded == null ? 0 : loaded.rebuiltVectors();
     }
 
     /** Called with the write lock held, after the store batch is written. */
@@ -507,6 +565,9 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
         }
         try {
             deadLetters.close(Duration.ofSeconds(10));
+            if (!closed && changesSinceSnapshot > 0) {
+                takeSnapshot(); // a clean shutdown leaves a snapshot, so the next start is quick
+            }
         } finally {
             lock.writeLock().lock();
             try {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param faissFactory the FAISS index, as a factory string ({@code Flat}, {@code HNSW32}, {@code
  *     IVF1024,Flat}, ...; see docs/index.md)
  * @param trainSize vectors stored before an index that needs training is trained
+ * @param snapshotEvery vector changes between two FAISS snapshots, 0 for none but the one at a clean
+ *     close
  */
 public record IndexWorkerOptions(
         String bootstrapServers,
@@ -30,7 +32,8 @@ public record IndexWorkerOptions(
         int faissThreads,
         Map<String, Object> clientOverrides,
         String faissFactory,
-        int trainSize) {
+        int trainSize,
+        long snapshotEvery) {
     public static final String DEFAULT_GROUP_ID = "dinostream-index";
     /** Where the store lives under {@code data.dir}. */
     public static final String STORE_SUBDIRECTORY = "index";
@@ -47,6 +50,9 @@ public record IndexWorkerOptions(
         }
         if (trainSize < 1) {
             throw new IllegalArgumentException("trainSize must be positive, got " + trainSize);
+        }
+        if (snapshotEvery < 0) {
+            throw new IllegalArgumentException("snapshotEvery must be >= 0, got " + snapshotEvery);
         }
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrapServers must not be empty");
@@ -80,7 +86,8 @@ public record IndexWorkerOptions(
                 0,
                 Map.of(),
                 config.getString(DinostreamConfig.INDEX_FAISS_FACTORY),
-                config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE));
+                config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE),
+                config.getInt(DinostreamConfig.INDEX_SNAPSHOT_EVERY));
     }
 
     public IndexWorkerOptions withStoreDirectory(Path directory) {
@@ -93,7 +100,8 @@ public record IndexWorkerOptions(
                 faissThreads,
                 clientOverrides,
                 faissFactory,
-                trainSize);
+                trainSize,
+                snapshotEvery);
     }
 
     public IndexWorkerOptions withGroupId(String group) {
@@ -106,7 +114,8 @@ public record IndexWorkerOptions(
                 faissThreads,
                 clientOverrides,
                 faissFactory,
-                trainSize);
+                trainSize,
+                snapshotEvery);
     }
 
     public IndexWorkerOptions withFaissThreads(int threads) {
@@ -119,7 +128,8 @@ public record IndexWorkerOptions(
                 threads,
                 clientOverrides,
                 faissFactory,
-                trainSize);
+                trainSize,
+                snapshotEvery);
     }
 
     public IndexWorkerOptions withFaiss(String factory, int train) {
@@ -132,7 +142,8 @@ public record IndexWorkerOptions(
                 faissThreads,
                 clientOverrides,
                 factory,
-                train);
+                train,
+                snapshotEvery);
     }
 
     public IndexWorkerOptions withClientOverrides(Map<String, Object> overrides) {
@@ -145,6 +156,21 @@ public record IndexWorkerOptions(
                 faissThreads,
                 overrides,
                 faissFactory,
-                trainSize);
+                trainSize,
+                snapshotEvery);
+    }
+
+    public IndexWorkerOptions withSnapshotEvery(long changes) {
+        return new IndexWorkerOptions(
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                faissThreads,
+                clientOverrides,
+                faissFactory,
+                trainSize,
+                changes);
     }
 }

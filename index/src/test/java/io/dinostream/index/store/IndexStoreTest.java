@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.index.StoredImage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.RocksDB;
@@ -113,11 +117,39 @@ class IndexStoreTest {
     }
 
     @Test
-    void rejectsAnotherFormatVersion() throws Exception {
+    void rejectsAFutureFormatVersion() throws Exception {
         try (IndexStore store = IndexStore.open(dir)) {
             assertTrue(store.embeddingSpec().isEmpty());
         }
-        // Rewrite the version as a future build would, with plain RocksDB.
+        setFormatVersion("3");
+        IndexStoreException e = assertThrows(IndexStoreException.class, () -> IndexStore.open(dir));
+        assertTrue(e.getMessage().contains("format version 3"), e.getMessage());
+    }
+
+    @Test
+    void upgradesAVersionOneStoreInPlace() throws Exception {
+        try (IndexStore store = IndexStore.open(dir)) {
+            try (IndexStore.Batch batch = store.newBatch()) {
+                batch.fixEmbeddingSpec(SPEC);
+                batch.putVector("a", new float[] {1, 2, 3});
+                batch.assignId("a");
+                batch.write();
+            }
+        }
+        setFormatVersion("1");
+        try (IndexStore store = IndexStore.open(dir)) {
+            assertArrayEquals(new float[] {1, 2, 3}, store.vector("a").orElseThrow());
+            assertTrue(store.latestSnapshot().isEmpty());
+            assertEquals(0, store.nextChange());
+        }
+        try (IndexStore store = IndexStore.open(dir)) {
+            assertEquals(2, IndexFormat.VERSION);
+            assertArrayEquals(new float[] {1, 2, 3}, store.vector("a").orElseThrow(), "version 2 now");
+        }
+    }
+
+    /** Rewrites the stored format version with plain RocksDB, as another build would have written it. */
+    private void setFormatVersion(String version) throws Exception {
         List<org.rocksdb.ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new org.rocksdb.ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
         for (String name : IndexFormat.COLUMN_FAMILIES) {
@@ -126,11 +158,106 @@ class IndexStoreTest {
         List<org.rocksdb.ColumnFamilyHandle> handles = new ArrayList<>();
         try (org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
                 RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles)) {
-            db.put(handles.get(1), IndexFormat.utf8(IndexFormat.INFO_FORMAT_VERSION), IndexFormat.utf8("2"));
+            db.put(handles.get(1), IndexFormat.utf8(IndexFormat.INFO_FORMAT_VERSION), IndexFormat.utf8(version));
             handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
         }
-        IndexStoreException e = assertThrows(IndexStoreException.class, () -> IndexStore.open(dir));
-        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+    }
+
+    @Test
+    void snapshotsSpanChunksAndOnlyTheNewestIsKept() throws Exception {
+        byte[] first = randomBytes(1, IndexFormat.SNAPSHOT_CHUNK_BYTES * 2 + 12_345);
+        byte[] second = randomBytes(2, 1000);
+        try (IndexStore store = IndexStore.open(dir)) {
+            assertTrue(store.latestSnapshot().isEmpty());
+            logChanges(store, 10, 11, 12);
+            SnapshotManifest one;
+            try (IndexStore.SnapshotOutput out = store.newSnapshot()) {
+                out.write(first, 0, 10);
+                out.write(first[10]);
+                out.write(first, 11, first.length - 11);
+                one = out.commit("HNSW32", 3, 7, store.nextChange(), Map.of("t:0", 5L));
+            }
+            assertEquals(3, one.chunks());
+            assertEquals(first.length, one.bytes());
+            assertEquals(one, store.latestSnapshot().orElseThrow());
+            assertArrayEquals(first, readAll(store, one));
+            List<Long> remaining = new ArrayList<>();
+            store.forEachChangeSince(0, remaining::add);
+            assertEquals(List.of(), remaining, "changes covered by the snapshot are deleted");
+
+            logChanges(store, 13);
+            try (IndexStore.SnapshotOutput out = store.newSnapshot()) {
+                out.write(second);
+                out.commit("HNSW32", 3, 8, store.nextChange() - 1, Map.of("t:0", 6L));
+            }
+            SnapshotManifest two = store.latestSnapshot().orElseThrow();
+            assertEquals(one.number() + 1, two.number());
+            assertEquals(Map.of("t:0", 6L), two.offsets());
+            assertArrayEquals(second, readAll(store, two));
+            assertEquals(1, store.snapshotChunkCount(), "the older snapshot's chunks are gone");
+            remaining.clear();
+            store.forEachChangeSince(0, remaining::add);
+            assertEquals(List.of(13L), remaining, "the change after the snapshot stays");
+        }
+    }
+
+    @Test
+    void anInterruptedSnapshotLeavesTheCommittedOneAndNoDebris() throws Exception {
+        byte[] committed = randomBytes(3, 5000);
+        IndexStore store = IndexStore.open(dir);
+        try {
+            try (IndexStore.SnapshotOutput out = store.newSnapshot()) {
+                out.write(committed);
+                out.commit("Flat", 3, 1, 0, Map.of());
+            }
+            // A writer that dies after two chunks: its output is never closed.
+            IndexStore.SnapshotOutput dying = store.newSnapshot();
+            dying.write(randomBytes(4, IndexFormat.SNAPSHOT_CHUNK_BYTES * 2 + 1));
+            assertEquals(3, store.snapshotChunkCount());
+        } finally {
+            store.close();
+        }
+        try (IndexStore reopened = IndexStore.open(dir)) {
+            SnapshotManifest latest = reopened.latestSnapshot().orElseThrow();
+            assertArrayEquals(committed, readAll(reopened, latest));
+            assertEquals(1, reopened.snapshotChunkCount(), "the dead writer's chunks are deleted at open");
+        }
+    }
+
+    @Test
+    void aSnapshotWithAMissingChunkFailsToRead() throws Exception {
+        try (IndexStore store = IndexStore.open(dir)) {
+            SnapshotManifest manifest;
+            try (IndexStore.SnapshotOutput out = store.newSnapshot()) {
+                out.write(randomBytes(5, 100));
+                manifest = out.commit("Flat", 3, 1, 0, Map.of());
+            }
+            SnapshotManifest lying = new SnapshotManifest(
+                    manifest.number(), "Flat", 3, 1, 100, 2, 0, Map.of(), manifest.createdMillis());
+            IOException e = assertThrows(IOException.class, () -> readAll(store, lying));
+            assertTrue(e.getMessage().contains("lacks chunk 1"), e.getMessage());
+        }
+    }
+
+    private static void logChanges(IndexStore store, long... ids) {
+        try (IndexStore.Batch batch = store.newBatch()) {
+            for (long id : ids) {
+                batch.logChange(id);
+            }
+            batch.write();
+        }
+    }
+
+    private static byte[] readAll(IndexStore store, SnapshotManifest manifest) throws IOException {
+        try (InputStream in = store.openSnapshot(manifest)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] randomBytes(long seed, int n) {
+        byte[] bytes = new byte[n];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
     }
 
     @Test

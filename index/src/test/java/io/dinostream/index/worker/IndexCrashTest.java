@@ -36,6 +36,9 @@ class IndexCrashTest {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final int DIM = 8;
     private static final int VECTORS = 20_000;
+    /** The child snapshots FAISS this often, so it dies with a snapshot and changes after it. */
+    private static final int SNAPSHOT_EVERY = 1_000;
+
     private static final EmbeddingSpec SPEC = new EmbeddingSpec("crash-test", "1", DIM, "cls", "l2");
 
     @Test
@@ -61,7 +64,7 @@ class IndexCrashTest {
                     if (i == VECTORS / 2) {
                         producer.flush();
                         // Kill once the child has durably applied some records but not all.
-                        awaitCommitted(kafka.bootstrapServers(), 1_000);
+                        awaitCommitted(kafka.bootstrapServers(), 5_000);
                         child.destroyForcibly().waitFor();
                         assertTrue(!child.isAlive());
                     }
@@ -72,6 +75,7 @@ class IndexCrashTest {
                     .withStoreDirectory(store)
                     .withFaiss("Flat", 1_000);
             try (IndexWorker restarted = IndexWorker.start(options)) {
+                assertTrue(restarted.startedFromSnapshot(), "the child committed snapshots before it died");
                 Await.until("all vectors indexed after the restart", WAIT, () -> {
                     assertTrue(restarted.failure().isEmpty(), () -> "failed: " + restarted.failure());
                     return restarted.size() >= VECTORS;
@@ -97,7 +101,8 @@ class IndexCrashTest {
                         IndexWorkerProcess.class.getName(),
                         bootstrap,
                         store.toString(),
-                        "Flat")
+                        "Flat",
+                        Integer.toString(SNAPSHOT_EVERY))
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));

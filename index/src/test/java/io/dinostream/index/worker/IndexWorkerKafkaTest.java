@@ -152,7 +152,9 @@ class IndexWorkerKafkaTest {
         }
 
         try (IndexWorker restarted = IndexWorker.start(options)) {
-            // Rebuilt from RocksDB before consuming anything.
+            // Loaded from the snapshot the clean close took, before consuming anything.
+            assertTrue(restarted.startedFromSnapshot());
+            assertEquals(0, restarted.replayedChangesAtStart());
             assertEquals(IMAGES - 1, restarted.size());
             assertEquals(before, restarted.search(query, 5));
             // It resumes after the stored offsets: one new record is the only one it applies.

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The index role alone in its own JVM, for {@link IndexCrashTest}: {@code IndexWorkerProcess <bootstrap>
- * <storeDir> <faissFactory>}. Prints {@code started} and runs until killed.
+ * <storeDir> <faissFactory> [snapshotEvery]}. Prints {@code started} and runs until killed.
  */
 public final class IndexWorkerProcess {
     private IndexWorkerProcess() {}
@@ -15,7 +15,8 @@ public final class IndexWorkerProcess {
         DinostreamConfig config = new DinostreamConfig(Map.of(DinostreamConfig.BOOTSTRAP_SERVERS, args[0]));
         IndexWorkerOptions options = IndexWorkerOptions.fromConfig(config)
                 .withStoreDirectory(Path.of(args[1]))
-                .withFaiss(args[2], 1_000);
+                .withFaiss(args[2], 1_000)
+                .withSnapshotEvery(args.length > 3 ? Long.parseLong(args[3]) : 0);
         IndexWorker worker = IndexWorker.start(options);
         System.out.println("started");
         System.out.flush();
