@@ -3,6 +3,7 @@
 // allocates itself (index_factory, read_index), which JavaCPP gives no deallocator.
 #pragma once
 
+#include <dlfcn.h>
 #include <omp.h>
 
 #include <cstdint>
@@ -20,6 +21,20 @@ namespace dinostream {
 /** Sets the number of OpenMP threads FAISS uses for subsequent calls from any thread. */
 inline void set_omp_threads(int n) {
     omp_set_num_threads(n);
+}
+
+/**
+ * Sets OpenBLAS's own thread count through openblas_set_num_threads, looked up at run time so that the
+ * library still loads on another BLAS. Returns false when the BLAS in the process is not OpenBLAS.
+ */
+inline bool set_blas_threads(int n) {
+    using setter = void (*)(int);
+    setter set = reinterpret_cast<setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (set == nullptr) {
+        return false;
+    }
+    set(n);
+    return true;
 }
 
 /** The number of OpenMP threads a parallel region would use now. */

@@ -85,7 +85,7 @@ public final class IndexBenchmark {
 
     private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)
             throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(
+        ProcessBuilder builder = new ProcessBuilder(
                         "/usr/bin/python3",
                         script.toString(),
                         base.toString(),
@@ -96,8 +96,11 @@ public final class IndexBenchmark {
                         Integer.toString(options.k()),
                         c.param(),
                         Integer.toString(options.threads()))
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        // The Java side runs OpenBLAS single-threaded unless the variable says otherwise (FaissNative):
+        // give Python the same setting.
+        builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = process.waitFor();
         if (code != 0) {

@@ -18,8 +18,20 @@ public final class DeadLetters {
 
     public static ProducerRecord<byte[], byte[]> of(
             ConsumerRecord<byte[], byte[]> original, String stage, Throwable error) {
+        RecordHeaders headers =
+                headers(original.headers(), original.topic(), original.partition(), original.offset(), stage, error);
+        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, original.key(), original.value(), headers);
+    }
+
+    /**
+     * The headers of a dead letter: the original's (without earlier {@code dlq-} headers) plus stage,
+     * error class, reason and the original topic, partition and offset. For producers that build the
+     * record themselves (Kafka Streams forwards it to a sink).
+     */
+    public static RecordHeaders headers(
+            Iterable<Header> original, String topic, int partition, long offset, String stage, Throwable error) {
         RecordHeaders headers = new RecordHeaders();
-        for (Header header : original.headers()) {
+        for (Header header : original) {
             if (!header.key().startsWith("dlq-")) {
                 headers.add(header);
             }
@@ -27,10 +39,10 @@ public final class DeadLetters {
         headers.add(Headers.DLQ_STAGE, Headers.utf8(stage));
         headers.add(Headers.DLQ_ERROR_CLASS, Headers.utf8(error.getClass().getName()));
         headers.add(Headers.DLQ_REASON, Headers.utf8(reason(error)));
-        headers.add(Headers.DLQ_ORIGINAL_TOPIC, Headers.utf8(original.topic()));
-        headers.add(Headers.DLQ_ORIGINAL_PARTITION, Headers.utf8(Integer.toString(original.partition())));
-        headers.add(Headers.DLQ_ORIGINAL_OFFSET, Headers.utf8(Long.toString(original.offset())));
-        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, original.key(), original.value(), headers);
+        headers.add(Headers.DLQ_ORIGINAL_TOPIC, Headers.utf8(topic));
+        headers.add(Headers.DLQ_ORIGINAL_PARTITION, Headers.utf8(Integer.toString(partition)));
+        headers.add(Headers.DLQ_ORIGINAL_OFFSET, Headers.utf8(Long.toString(offset)));
+        return headers;
     }
 
     /** The message of the error and of its causes, bounded so a header never grows without limit. */

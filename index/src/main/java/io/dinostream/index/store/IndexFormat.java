@@ -90,26 +90,26 @@ public final class IndexFormat {
 
     private IndexFormat() {}
 
-    static byte[] utf8(String text) {
+    public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String utf8(byte[] bytes) {
+    public static String utf8(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    static byte[] longBytes(long value) {
+    public static byte[] longBytes(long value) {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }
 
-    static long readLong(byte[] bytes) {
+    public static long readLong(byte[] bytes) {
         if (bytes.length != Long.BYTES) {
             throw new CorruptStoreException("expected an 8-byte value, got " + bytes.length + " bytes");
         }
         return ByteBuffer.wrap(bytes).getLong();
     }
 
-    static byte[] idByNameKey(String imageId) {
+    public static byte[] idByNameKey(String imageId) {
         byte[] name = utf8(imageId);
         byte[] key = new byte[name.length + 1];
         key[0] = ID_BY_NAME;
@@ -117,7 +117,7 @@ public final class IndexFormat {
         return key;
     }
 
-    static byte[] nameByIdKey(long id) {
+    public static byte[] nameByIdKey(long id) {
         return ByteBuffer.allocate(1 + Long.BYTES).put(NAME_BY_ID).putLong(id).array();
     }
 
@@ -140,7 +140,7 @@ public final class IndexFormat {
         return utf8(topic + ":" + partition);
     }
 
-    static byte[] encodeImage(String contentType, byte[] bytes) {
+    public static byte[] encodeImage(String contentType, byte[] bytes) {
         byte[] type = utf8(contentType);
         if (type.length > 0xFFFF) {
             throw new IllegalArgumentException("content type longer than 65535 bytes");
@@ -152,7 +152,7 @@ public final class IndexFormat {
                 .array();
     }
 
-    static StoredBlob decodeImage(byte[] value) {
+    public static StoredBlob decodeImage(byte[] value) {
         if (value.length < 2) {
             throw new CorruptStoreException("image value shorter than its 2-byte header");
         }
@@ -167,13 +167,13 @@ public final class IndexFormat {
         return new StoredBlob(type, bytes);
     }
 
-    static byte[] encodeVector(float[] vector) {
+    public static byte[] encodeVector(float[] vector) {
         ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(vector);
         return buffer.array();
     }
 
-    static float[] decodeVector(byte[] bytes) {
+    public static float[] decodeVector(byte[] bytes) {
         if (bytes.length % Float.BYTES != 0) {
             throw new CorruptStoreException("vector value of " + bytes.length + " bytes is not float32s");
         }
@@ -183,5 +183,5 @@ public final class IndexFormat {
     }
 
     /** An image's content type and bytes as stored. */
-    record StoredBlob(String contentType, byte[] bytes) {}
+    public record StoredBlob(String contentType, byte[] bytes) {}
 }

@@ -421,7 +421,7 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    static byte[] encodeSpec(EmbeddingSpec spec) {
+    public static byte[] encodeSpec(EmbeddingSpec spec) {
         ObjectNode node = JSON.createObjectNode()
                 .put("modelId", spec.modelId())
                 .put("modelVersion", spec.modelVersion())
@@ -431,7 +431,7 @@ public final class IndexStore implements AutoCloseable {
         return IndexFormat.utf8(node.toString());
     }
 
-    static EmbeddingSpec decodeSpec(byte[] json) {
+    public static EmbeddingSpec decodeSpec(byte[] json) {
         JsonNode node = readTree(json);
         return new EmbeddingSpec(
                 text(node, "modelId"),
@@ -441,7 +441,7 @@ public final class IndexStore implements AutoCloseable {
                 text(node, "normalisation"));
     }
 
-    static byte[] encodeMeta(ImageMeta m) {
+    public static byte[] encodeMeta(ImageMeta m) {
         ObjectNode node = JSON.createObjectNode();
         JsonNode metadata = readTree(IndexFormat.utf8(m.metadataJson()));
         node.set("metadata", metadata);
@@ -451,7 +451,7 @@ public final class IndexStore implements AutoCloseable {
         return IndexFormat.utf8(node.toString());
     }
 
-    static ImageMeta decodeMeta(byte[] json) {
+    public static ImageMeta decodeMeta(byte[] json) {
         JsonNode node = readTree(json);
         JsonNode metadata = node.path("metadata");
         return new ImageMeta(
@@ -499,7 +499,7 @@ public final class IndexStore implements AutoCloseable {
      * {@code WriteBatchWithIndex}). {@link #write()} applies it; {@link #close()} releases it, discarding it
      * if it was not written.
      */
-    public final class Batch implements AutoCloseable {
+    public final class Batch implements IndexWrites, AutoCloseable {
         private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
         private long stagedNextId = nextId;
         private long stagedNextChange = nextChange;
@@ -509,12 +509,14 @@ public final class IndexStore implements AutoCloseable {
         private Batch() {}
 
         /** The numeric id of an image, as stored or as assigned earlier in this batch. */
+        @Override
         public OptionalLong numericId(String imageId) {
             byte[] value = read(ids, IndexFormat.idByNameKey(imageId));
             return value == null ? OptionalLong.empty() : OptionalLong.of(IndexFormat.readLong(value));
         }
 
         /** The numeric id of an image, assigning the next free one if it has none. */
+        @Override
         public long assignId(String imageId) {
             OptionalLong existing = numericId(imageId);
             if (existing.isPresent()) {
@@ -528,6 +530,7 @@ public final class IndexStore implements AutoCloseable {
         }
 
         /** Forgets an image's numeric id (both directions); a later record gets a fresh one. */
+        @Override
         public void releaseId(String imageId) {
             OptionalLong existing = numericId(imageId);
             if (existing.isPresent()) {
@@ -536,32 +539,39 @@ public final class IndexStore implements AutoCloseable {
             }
         }
 
+        @Override
         public void putVector(String imageId, float[] vector) {
             write(vectors, IndexFormat.utf8(imageId), IndexFormat.encodeVector(vector));
         }
 
+        @Override
         public void deleteVector(String imageId) {
             delete(vectors, IndexFormat.utf8(imageId));
         }
 
+        @Override
         public void putImage(String imageId, String contentType, byte[] bytes) {
             write(images, IndexFormat.utf8(imageId), IndexFormat.encodeImage(contentType, bytes));
         }
 
+        @Override
         public void deleteImage(String imageId) {
             delete(images, IndexFormat.utf8(imageId));
         }
 
         /** The metadata of an image as stored or as written earlier in this batch. */
+        @Override
         public Optional<ImageMeta> meta(String imageId) {
             byte[] value = read(meta, IndexFormat.utf8(imageId));
             return value == null ? Optional.empty() : Optional.of(decodeMeta(value));
         }
 
+        @Override
         public void putMeta(String imageId, ImageMeta m) {
             write(meta, IndexFormat.utf8(imageId), encodeMeta(m));
         }
 
+        @Override
         public void deleteMeta(String imageId) {
             delete(meta, IndexFormat.utf8(imageId));
         }
@@ -578,6 +588,7 @@ public final class IndexStore implements AutoCloseable {
         }
 
         /** The embedding space, as stored or as fixed earlier in this batch. */
+        @Override
         public Optional<EmbeddingSpec> embeddingSpec() {
             return Optional.ofNullable(stagedSpec);
         }
@@ -587,6 +598,7 @@ public final class IndexStore implements AutoCloseable {
          *
          * @throws IllegalStateException if it is already fixed
          */
+        @Override
         public void fixEmbeddingSpec(EmbeddingSpec newSpec) {
             if (stagedSpec != null) {
                 throw new IllegalStateException("embedding space already fixed to " + stagedSpec.spaceKey());

@@ -7,6 +7,9 @@ import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
+import io.dinostream.index.apply.FaissChanges;
+import io.dinostream.index.apply.RecordApplier;
+import io.dinostream.index.apply.RejectedRecordException;
 import io.dinostream.index.faiss.FaissNative;
 import io.dinostream.index.faiss.FaissVectorIndex;
 import io.dinostream.index.faiss.VectorIndexes;
@@ -256,7 +259,7 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
         try (IndexStore.Batch batch = store.newBatch()) {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 try {
-                    applier.apply(record, batch, changes);
+                    applier.apply(RecordApplier.Input.of(record), batch, changes);
                 } catch (RejectedRecordException e) {
                     LOG.warn(
                             "dead-lettering {}-{}@{}: {}",

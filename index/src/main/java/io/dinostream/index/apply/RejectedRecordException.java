@@ -1,4 +1,4 @@
-package io.dinostream.index.worker;
+package io.dinostream.index.apply;
 
 /**
  * A record the index cannot apply because of its content (bad key, malformed vector or headers, another

@@ -1,4 +1,4 @@
-package io.dinostream.index.worker;
+package io.dinostream.index.apply;
 
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
@@ -9,6 +9,7 @@ import io.dinostream.common.wire.VectorCodec;
 import io.dinostream.common.wire.WireFormatException;
 import io.dinostream.index.store.ImageMeta;
 import io.dinostream.index.store.IndexStore;
+import io.dinostream.index.store.IndexWrites;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,17 +31,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *       image.
  * </ul>
  */
-final class RecordApplier {
+public final class RecordApplier {
     static final String UNKNOWN_CONTENT_TYPE = "application/octet-stream";
 
     private final int imageMaxBytes;
 
-    RecordApplier(int imageMaxBytes) {
+    public RecordApplier(int imageMaxBytes) {
         this.imageMaxBytes = imageMaxBytes;
     }
 
-    void apply(ConsumerRecord<byte[], byte[]> record, IndexStore.Batch batch, FaissChanges changes)
-            throws RejectedRecordException {
+    /** A consumed record: where it came from, its key, value and headers. */
+    public record Input(String topic, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        public static Input of(ConsumerRecord<byte[], byte[]> record) {
+            return new Input(record.topic(), record.key(), record.value(), record.headers());
+        }
+    }
+
+    /**
+     * Applies one record to {@code writes} and records the vector changes in {@code changes}.
+     *
+     * @throws RejectedRecordException if the record is invalid (then nothing was written)
+     */
+    public void apply(Input record, IndexWrites batch, FaissChanges changes) throws RejectedRecordException {
         String imageId = imageId(record);
         if (Topics.IMAGES.equals(record.topic())) {
             if (record.value() == null) {
@@ -59,7 +71,7 @@ final class RecordApplier {
         }
     }
 
-    private static String imageId(ConsumerRecord<byte[], byte[]> record) throws RejectedRecordException {
+    private static String imageId(Input record) throws RejectedRecordException {
         if (record.key() == null) {
             throw new RejectedRecordException("record has no key; the key must be the image id");
         }
@@ -71,8 +83,7 @@ final class RecordApplier {
         }
     }
 
-    private void putImage(String imageId, ConsumerRecord<byte[], byte[]> record, IndexStore.Batch batch)
-            throws RejectedRecordException {
+    private void putImage(String imageId, Input record, IndexWrites batch) throws RejectedRecordException {
         byte[] bytes = record.value();
         if (bytes.length > imageMaxBytes) {
             throw new RejectedRecordException(
@@ -88,7 +99,7 @@ final class RecordApplier {
         batch.putMeta(imageId, fromHeaders.withSpace(space));
     }
 
-    private static void deleteImage(String imageId, IndexStore.Batch batch, FaissChanges changes) {
+    private static void deleteImage(String imageId, IndexWrites batch, FaissChanges changes) {
         OptionalLong numericId = batch.numericId(imageId);
         numericId.ifPresent(changes::remove);
         batch.releaseId(imageId);
@@ -97,8 +108,7 @@ final class RecordApplier {
         batch.deleteVector(imageId);
     }
 
-    private static void putVector(
-            String imageId, ConsumerRecord<byte[], byte[]> record, IndexStore.Batch batch, FaissChanges changes)
+    private static void putVector(String imageId, Input record, IndexWrites batch, FaissChanges changes)
             throws RejectedRecordException {
         float[] vector;
         EmbeddingSpec spec;
@@ -133,7 +143,7 @@ final class RecordApplier {
         changes.upsert(numericId, vector);
     }
 
-    private static void deleteVector(String imageId, IndexStore.Batch batch, FaissChanges changes) {
+    private static void deleteVector(String imageId, IndexWrites batch, FaissChanges changes) {
         batch.numericId(imageId).ifPresent(changes::remove);
         batch.deleteVector(imageId);
         Optional<ImageMeta> meta = batch.meta(imageId);
@@ -142,7 +152,7 @@ final class RecordApplier {
         }
     }
 
-    private static ImageMeta metaFromHeaders(ConsumerRecord<byte[], byte[]> record) throws RejectedRecordException {
+    private static ImageMeta metaFromHeaders(Input record) throws RejectedRecordException {
         String metadata = "{}";
         Optional<String> header = Headers.lastString(record.headers(), Headers.METADATA);
         if (header.isPresent()) {

@@ -1,4 +1,4 @@
-package io.dinostream.index.worker;
+package io.dinostream.index.apply;
 
 import io.dinostream.index.vector.VectorIndex;
 import java.util.LinkedHashMap;
@@ -7,42 +7,52 @@ import java.util.Map;
 import java.util.Set;
 
 /** The vector-index changes of one batch, coalesced per numeric id (the last change of an id wins). */
-final class FaissChanges {
+public final class FaissChanges {
     private final Map<Long, float[]> upserts = new LinkedHashMap<>();
     private final Set<Long> removals = new LinkedHashSet<>();
 
-    void upsert(long id, float[] vector) {
+    public void upsert(long id, float[] vector) {
         removals.remove(id);
         upserts.put(id, vector);
     }
 
-    void remove(long id) {
+    public void remove(long id) {
         upserts.remove(id);
         removals.add(id);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return upserts.isEmpty() && removals.isEmpty();
     }
 
     /** Number of ids changed. */
-    int size() {
+    public int size() {
         return upserts.size() + removals.size();
     }
 
     /** Every id changed (upserted or removed). */
-    java.util.List<Long> ids() {
+    public java.util.List<Long> ids() {
         java.util.List<Long> ids = new java.util.ArrayList<>(upserts.keySet());
         ids.addAll(removals);
         return ids;
     }
 
-    boolean hasUpserts() {
+    /** The ids upserted, in order. */
+    public java.util.Set<Long> upsertedIds() {
+        return java.util.Collections.unmodifiableSet(upserts.keySet());
+    }
+
+    /** The ids removed. */
+    public java.util.Set<Long> removedIds() {
+        return java.util.Collections.unmodifiableSet(removals);
+    }
+
+    public boolean hasUpserts() {
         return !upserts.isEmpty();
     }
 
     /** Applies the changes: removals first, then upserts (which replace). */
-    void applyTo(VectorIndex index) {
+    public void applyTo(VectorIndex index) {
         if (!removals.isEmpty()) {
             index.remove(removals.stream().mapToLong(Long::longValue).toArray());
         }
