@@ -26,6 +26,14 @@ public interface ImageIndexReader {
      */
     List<SearchHit> search(float[] query, int k, SearchFilter filter);
 
+    /**
+     * {@link #search(float[], int, SearchFilter)} that also says which shards, if any, did not answer. An
+     * index of one shard always answers completely.
+     */
+    default SearchResult searchShards(float[] query, int k, SearchFilter filter) {
+        return SearchResult.complete(search(query, k, filter));
+    }
+
     /** A stored image with its metadata and vector, if the id is known. */
     Optional<StoredImage> get(String id);
 }

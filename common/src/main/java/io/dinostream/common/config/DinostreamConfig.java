@@ -39,6 +39,9 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String INDEX_FAISS_FACTORY = "index.faiss.factory";
     public static final String INDEX_FAISS_TRAIN_SIZE = "index.faiss.train.size";
     public static final String INDEX_SNAPSHOT_EVERY = "index.snapshot.every";
+    public static final String INDEX_ENGINE = "index.engine";
+    public static final String INDEX_STANDBY_REPLICAS = "index.standby.replicas";
+    public static final String INDEX_ADVERTISED_ENDPOINT = "index.advertised.endpoint";
 
     public static final int DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -189,7 +192,33 @@ public final class DinostreamConfig extends AbstractConfig {
                     "Vector changes (adds, replacements, deletes) between two snapshots of the FAISS index "
                             + "in RocksDB; a restart loads the newest snapshot and replays only later changes. "
                             + "0 takes none (a restart rebuilds FAISS from the stored vectors). A clean "
-                            + "shutdown always takes one when anything changed.");
+                            + "shutdown always takes one when anything changed.")
+            .define(
+                    INDEX_ENGINE,
+                    Type.STRING,
+                    "streams",
+                    ConfigDef.ValidString.in("streams", "worker"),
+                    Importance.MEDIUM,
+                    "How the index role runs: 'streams' is a Kafka Streams application, exactly-once, one FAISS "
+                            + "shard per partition, several instances share the partitions (docs/deployment.md); "
+                            + "'worker' is one instance owning every partition, with FAISS snapshots in its "
+                            + "RocksDB store (docs/index.md).")
+            .define(
+                    INDEX_STANDBY_REPLICAS,
+                    Type.INT,
+                    0,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Standby copies of each index shard's stores on other instances (Kafka Streams "
+                            + "num.standby.replicas): a lost instance's shards fail over without a restore.")
+            .define(
+                    INDEX_ADVERTISED_ENDPOINT,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "host:port at which other instances reach this instance's API for scatter-gather "
+                            + "searches (Kafka Streams application.server). Empty: api.host:api.port when the "
+                            + "port is fixed; needed when several instances run the index role.");
 
     public DinostreamConfig(Map<?, ?> values) {
         super(DEFINITION, values, false);

@@ -85,10 +85,12 @@ final class IndexProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                             source.offset(),
                             DeadLetters.STAGE_INDEX,
                             e)));
+            registry.recordDeadLettered();
             return;
         }
         int dimension = writes.embeddingSpec().map(spec -> spec.dimension()).orElse(0);
         shard.apply(changes, new String(record.key(), StandardCharsets.UTF_8), dimension);
+        registry.recordApplied();
     }
 
     @Override

@@ -13,6 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ShardRegistry {
     private final Map<Integer, Shard> shards = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong deadLettered = new java.util.concurrent.atomic.AtomicLong();
+
+    void recordApplied() {
+        applied.incrementAndGet();
+    }
+
+    void recordDeadLettered() {
+        deadLettered.incrementAndGet();
+    }
+
+    /** Records processed (applied or dead-lettered) by this instance's tasks since start. */
+    public long processedRecords() {
+        return applied.get() + deadLettered.get();
+    }
+
+    /** Records this instance's tasks sent to the dead-letter topic since start. */
+    public long deadLetteredRecords() {
+        return deadLettered.get();
+    }
 
     /** Adds a task's shard, closing a stale one of the same partition left by an unclean close. */
     void register(Shard shard) {
