@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dinostream.app.roles.IndexRole;
 import io.dinostream.app.roles.Node;
 import io.dinostream.app.roles.Role;
 import io.dinostream.common.config.DinostreamConfig;
@@ -13,8 +14,8 @@ import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.common.kafka.KafkaClients;
 import io.dinostream.common.wire.Headers;
 import io.dinostream.common.wire.Topics;
+import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchHit;
-import io.dinostream.index.worker.IndexWorker;
 import io.dinostream.ingest.FashionMnist;
 import io.dinostream.ingest.ImagePublisher;
 import io.dinostream.ingest.Ingestor;
@@ -59,7 +60,8 @@ class EndToEndTest {
             List<SearchHit> before;
             String queryId = fmnist.id(123);
             try (Node node = Node.start(config, EnumSet.allOf(Role.class))) {
-                IndexWorker index = node.indexWorker().orElseThrow();
+                IndexRole role = node.indexRole().orElseThrow();
+                ImageIndexReader index = node.index().orElseThrow();
                 Ingestor.Report first;
                 Ingestor.Report second;
                 try (ImagePublisher publisher = new ImagePublisher(config, Clock.systemUTC())) {
@@ -71,7 +73,7 @@ class EndToEndTest {
                 assertEquals(IMAGES, first.published() + second.published());
 
                 Await.until(IMAGES + " images indexed", TIMEOUT, () -> {
-                    assertFalse(index.failure().isPresent(), () -> "index failed: " + index.failure());
+                    assertFalse(role.failure().isPresent(), () -> "index failed: " + role.failure());
                     return index.size() >= IMAGES;
                 });
                 assertEquals(IMAGES, index.size(), "the corrupt record must not be indexed");
@@ -118,7 +120,7 @@ class EndToEndTest {
 
             // Restart the index role alone on the same RocksDB directory: same count, same answers.
             try (Node restarted = Node.start(config, EnumSet.of(Role.INDEX))) {
-                IndexWorker index = restarted.indexWorker().orElseThrow();
+                ImageIndexReader index = restarted.index().orElseThrow();
                 assertEquals(IMAGES + 1, index.size());
                 List<SearchHit> after =
                         index.search(index.get(queryId).orElseThrow().vector(), 10);

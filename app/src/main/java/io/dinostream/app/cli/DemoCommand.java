@@ -1,5 +1,6 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.app.roles.IndexRole;
 import io.dinostream.app.roles.Node;
 import io.dinostream.app.roles.Role;
 import io.dinostream.common.config.ConfigSources;
@@ -8,7 +9,6 @@ import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchHit;
-import io.dinostream.index.worker.IndexWorker;
 import io.dinostream.ingest.ImageCandidate;
 import io.dinostream.ingest.ImagePublisher;
 import io.dinostream.ingest.ImageSources;
@@ -90,10 +90,11 @@ public final class DemoCommand implements Command {
                 bar.finish();
             }
             IngestCommand.printReport(report);
-            IndexWorker index = node.indexWorker().orElseThrow();
-            if (!awaitIndexed(index, report.publishedIds())) {
+            IndexRole role = node.indexRole().orElseThrow();
+            ImageIndexReader index = node.index().orElseThrow();
+            if (!awaitIndexed(role, index, report.publishedIds())) {
                 System.err.println("demo: not every image was indexed within " + INDEX_TIMEOUT
-                        + index.failure().map(f -> " (index failed: " + f + ")").orElse(""));
+                        + role.failure().map(f -> " (index failed: " + f + ")").orElse(""));
                 return 1;
             }
             boolean verified = sampleQuery(node.embedder().orElseThrow(), index, candidates, report);
@@ -117,7 +118,7 @@ public final class DemoCommand implements Command {
      * Polls until every published id has a vector, showing progress, or the index role fails or the
      * timeout passes.
      */
-    static boolean awaitIndexed(IndexWorker index, List<String> ids) throws InterruptedException {
+    static boolean awaitIndexed(IndexRole role, ImageIndexReader index, List<String> ids) throws InterruptedException {
         Set<String> waiting = new HashSet<>(ids);
         ProgressBar bar = new ProgressBar(System.err, "indexed", ids.size());
         long deadline = System.nanoTime() + INDEX_TIMEOUT.toNanos();
@@ -128,7 +129,7 @@ public final class DemoCommand implements Command {
             if (waiting.isEmpty()) {
                 break;
             }
-            if (index.failure().isPresent() || System.nanoTime() > deadline) {
+            if (role.failure().isPresent() || System.nanoTime() > deadline) {
                 bar.finish();
                 return false;
             }

@@ -3,14 +3,13 @@ package io.dinostream.app.roles;
 import io.dinostream.api.ApiServer;
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
+import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.embedder.ImageEmbedders;
 import io.dinostream.embedder.worker.EmbedderWorker;
 import io.dinostream.index.ImageIndexReader;
-import io.dinostream.index.worker.IndexWorker;
-import io.dinostream.index.worker.IndexWorkerOptions;
 import io.dinostream.ingest.ImagePublisher;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -28,10 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** Longest wait for another instance's shards during a scatter-gather search. */
+    private static final java.time.Duration SHARD_CALL_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ImageEmbedder embedder;
-    private IndexWorker index;
+    private IndexRole index;
+    private ImageIndexReader searchable;
     private EmbedderWorker embedderWorker;
     private ApiServer api;
     private boolean closed;
@@ -47,9 +49,15 @@ public final class Node implements AutoCloseable {
         try {
             KafkaSetup.createTopics(config);
             if (roles.contains(Role.INDEX)) {
-                node.index = IndexWorker.start(IndexWorkerOptions.fromConfig(config));
+                node.index = IndexRole.start(config);
                 node.started.push(node.index);
-                LOG.info("index role started ({} vectors restored)", node.index.size());
+                node.searchable = node.index
+                        .streams()
+                        .<ImageIndexReader>map(local -> new ClusterIndexReader(local, SHARD_CALL_TIMEOUT))
+                        .orElse(node.index.reader());
+                LOG.info(
+                        "index role started ({} vectors restored here)",
+                        node.index.reader().size());
             }
             if (roles.contains(Role.EMBEDDER) || roles.contains(Role.API)) {
                 node.embedder = ImageEmbedders.fromConfig(config);
@@ -63,7 +71,8 @@ public final class Node implements AutoCloseable {
                 LOG.info("embedder role started");
             }
             if (roles.contains(Role.API) || roles.contains(Role.INGEST)) {
-                ApiServices services = roles.contains(Role.API) ? ApiServices.search(node.embedder, node.index) : null;
+                ApiServices services =
+                        roles.contains(Role.API) ? ApiServices.search(node.embedder, node.searchable) : null;
                 if (roles.contains(Role.INGEST)) {
                     ImagePublisher publisher = new ImagePublisher(config, Clock.systemUTC());
                     node.started.push(publisher);
@@ -84,12 +93,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** The index of this process, if it runs the index role. */
+    /**
+     * The index as this process searches it, if it runs the index role: with Kafka Streams, every shard
+     * of the cluster (scatter-gather), with the worker, its one store.
+     */
     public Optional<ImageIndexReader> index() {
-        return Optional.ofNullable(index);
+        return Optional.ofNullable(searchable);
     }
 
-    public Optional<IndexWorker> indexWorker() {
+    /** The index role of this process, if it runs one. */
+    public Optional<IndexRole> indexRole() {
         return Optional.ofNullable(index);
     }
 

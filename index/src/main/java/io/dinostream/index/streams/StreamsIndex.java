@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -230,13 +231,13 @@ public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
         return new SearchResult(local.hits(), missing);
     }
 
-    /** The partition an image id belongs to (the default partitioner on its UTF-8 key). */
+    /**
+     * The partition an image id belongs to: Kafka's default partitioner on its UTF-8 key (murmur2), as
+     * every producer of the images topic uses it. Computed here because Streams' key metadata needs
+     * {@code application.server}, which a single instance may leave unset.
+     */
     public int partitionOf(String imageId) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(
-                IndexTopology.IMAGES_STORE,
-                Bytes.wrap(IndexFormat.utf8(imageId)),
-                Serdes.Bytes().serializer());
-        return metadata.partition();
+        return Utils.toPositive(Utils.murmur2(IndexFormat.utf8(imageId))) % partitions;
     }
 
     /** The endpoint of the instance serving an image id's partition, if one does now. */

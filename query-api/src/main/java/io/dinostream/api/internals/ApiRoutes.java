@@ -2,11 +2,14 @@ package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
+import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.embedder.ImageDecodeException;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
+import io.dinostream.index.SearchResult;
 import io.dinostream.index.StoredImage;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -87,6 +90,10 @@ final class ApiRoutes {
         }
         router.route("/v1/images/:id").handler(methodNotAllowed(imageMethods()));
 
+        if (index instanceof ClusterIndexReader cluster) {
+            new InternalRoutes(cluster.local(), worker).mount(router);
+        }
+
         router.get("/health").handler(this::health);
         router.route("/health").handler(methodNotAllowed("GET"));
 
@@ -118,8 +125,9 @@ final class ApiRoutes {
                     JsonObject query = new JsonObject()
                             .put("format", image.format().name())
                             .put("bytes", bytes.length);
-                    return worker.executeBlocking(() -> index.search(embedder.embedOne(bytes), k), false)
-                            .map(hits -> JsonViews.searchResponse(embedder.spec(), k, query, hits, tookMs(ctx)));
+                    return worker.executeBlocking(
+                                    () -> index.searchShards(embedder.embedOne(bytes), k, SearchFilter.NONE), false)
+                            .map(result -> JsonViews.searchResponse(embedder.spec(), k, query, result, tookMs(ctx)));
                 })
                 .onSuccess(body -> sendJson(ctx, 200, body))
                 .onFailure(ctx::fail);
@@ -140,14 +148,14 @@ final class ApiRoutes {
                                         "image '" + id + "' is stored but not embedded yet; retry shortly");
                             }
                             // One more than asked for, since the image itself is normally among the hits.
-                            List<SearchHit> hits = index.search(image.vector(), k + 1);
+                            SearchResult result = index.searchShards(image.vector(), k + 1, SearchFilter.NONE);
                             List<SearchHit> others = new ArrayList<>(k);
-                            for (SearchHit hit : hits) {
+                            for (SearchHit hit : result.hits()) {
                                 if (!hit.id().equals(id) && others.size() < k) {
                                     others.add(hit);
                                 }
                             }
-                            return others;
+                            return new SearchResult(others, result.missingShards());
                         },
                         false)
                 .map(hits ->
@@ -228,7 +236,7 @@ final class ApiRoutes {
                 .end(page);
     }
 
-    private static io.vertx.core.Handler<RoutingContext> methodNotAllowed(String allow) {
+    static io.vertx.core.Handler<RoutingContext> methodNotAllowed(String allow) {
         return ctx -> ctx.fail(ApiException.methodNotAllowed(
                 ctx.request().method().name(), RequestParams.clip(ctx.request().path()), allow));
     }

@@ -2,11 +2,11 @@ package io.dinostream.api.internals;
 
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.index.SearchHit;
+import io.dinostream.index.SearchResult;
 import io.dinostream.index.StoredImage;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +26,13 @@ final class JsonViews {
                 .put("normalisation", spec.normalisation());
     }
 
-    /** {@code {"model", "k", "query", "results": [{"id","score","metadata"}], "tookMs"}}. */
-    static JsonObject searchResponse(EmbeddingSpec spec, int k, JsonObject query, List<SearchHit> hits, long tookMs) {
+    /**
+     * {@code {"model", "k", "query", "results": [{"id","score","metadata"}], "partial", "missingShards",
+     * "tookMs"}}; {@code partial} is true when some shards did not answer (they are listed).
+     */
+    static JsonObject searchResponse(EmbeddingSpec spec, int k, JsonObject query, SearchResult result, long tookMs) {
         JsonArray results = new JsonArray();
-        for (SearchHit hit : hits) {
+        for (SearchHit hit : result.hits()) {
             results.add(new JsonObject()
                     .put("id", hit.id())
                     .put("score", hit.score())
@@ -40,6 +43,8 @@ final class JsonViews {
                 .put("k", k)
                 .put("query", query)
                 .put("results", results)
+                .put("partial", result.partial())
+                .put("missingShards", new JsonArray(new java.util.ArrayList<>(result.missingShards())))
                 .put("tookMs", tookMs);
     }
 

@@ -1,0 +1,168 @@
+package io.dinostream.api.cluster;
+
+import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.SearchFilter;
+import io.dinostream.index.SearchHit;
+import io.dinostream.index.SearchResult;
+import io.dinostream.index.StoredImage;
+import io.dinostream.index.streams.ShardSearcher;
+import io.dinostream.index.streams.StreamsIndex;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole sharded index as one {@link ImageIndexReader}: a search goes to this instance's shards and,
+ * in parallel, to every other instance that owns shards (Kafka Streams metadata names them by their
+ * advertised endpoint), and the top {@code k} of all answers are merged. Partitions that no instance
+ * answered for (no owner during a rebalance, an owner that is down or too slow) are named in the
+ * {@link SearchResult}, never silently dropped.
+ *
+ * <p>Blocking: call it from a worker thread (the API's worker pool does). Remote calls use the JDK HTTP
+ * client with a per-call timeout.
+ */
+public final class ClusterIndexReader implements ImageIndexReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterIndexReader.class);
+
+    private final StreamsIndex local;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public ClusterIndexReader(StreamsIndex local, Duration timeout) {
+        this.local = local;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** The local part of the index (for the internal routes this instance serves to the others). */
+    public StreamsIndex local() {
+        return local;
+    }
+
+    @Override
+    public long size() {
+        return local.size();
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k) {
+        return searchShards(query, k, SearchFilter.NONE).hits();
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
+        return searchShards(query, k, filter).hits();
+    }
+
+    @Override
+    public SearchResult searchShards(float[] query, int k, SearchFilter filter) {
+        String self = local.advertisedEndpoint();
+        Map<String, CompletableFuture<HttpResponse<String>>> calls = new java.util.LinkedHashMap<>();
+        String body = ShardProtocol.searchRequest(query, k, filter).encode();
+        // Without an advertised endpoint this instance cannot be part of a scatter-gather: it answers for
+        // its own shards and names the others missing.
+        List<StreamsIndex.Owner> owners = self.isBlank() ? List.of() : local.owners();
+        for (StreamsIndex.Owner owner : owners) {
+            if (owner.endpoint().equals(self)
+                    || owner.partitions().isEmpty()
+                    || owner.endpoint().endsWith(":-1")) {
+                continue;
+            }
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://" + owner.endpoint() + ShardProtocol.SEARCH_PATH))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            calls.put(owner.endpoint(), http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        ShardSearcher.LocalResult mine = local.searchLocal(query, k, filter);
+        List<SearchHit> all = new ArrayList<>(mine.hits());
+        TreeSet<Integer> answered = new TreeSet<>(mine.answered());
+        for (Map.Entry<String, CompletableFuture<HttpResponse<String>>> call : calls.entrySet()) {
+            Optional<ShardProtocol.ShardAnswer> answer = await(call.getKey(), call.getValue());
+            answer.ifPresent(a -> {
+                all.addAll(a.hits());
+                answered.addAll(a.answered());
+            });
+        }
+        all.sort(Comparator.comparingDouble(SearchHit::score).reversed());
+        List<Integer> missing = new ArrayList<>();
+        for (int p = 0; p < local.partitionCount(); p++) {
+            if (!answered.contains(p)) {
+                missing.add(p);
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("search answered without shards {} (no owner, or the owner did not answer)", missing);
+        }
+        return new SearchResult(all.subList(0, Math.min(k, all.size())), missing);
+    }
+
+    private Optional<ShardProtocol.ShardAnswer> await(String endpoint, CompletableFuture<HttpResponse<String>> call) {
+        try {
+            HttpResponse<String> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() != 200) {
+                LOG.warn("shard search on {} answered {}: {}", endpoint, response.statusCode(), response.body());
+                return Optional.empty();
+            }
+            return Optional.of(ShardProtocol.parseSearchResponse(new JsonObject(response.body())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            call.cancel(true);
+            LOG.warn("shard search on {} failed: {}", endpoint, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** From this instance's stores if it owns the image's shard, else from the owner. */
+    @Override
+    public Optional<StoredImage> get(String id) {
+        Optional<String> owner = local.ownerOf(id);
+        if (owner.isEmpty()
+                || owner.get().equals(local.advertisedEndpoint())
+                || local.advertisedEndpoint().isBlank()) {
+            return local.get(id);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.get() + ShardProtocol.IMAGES_PATH
+                        + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                .timeout(timeout)
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                        "image look-up on " + owner.get() + " answered " + response.statusCode());
+            }
+            return Optional.of(ShardProtocol.parseImage(new JsonObject(response.body())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + owner.get() + " for " + id, e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot reach " + owner.get() + " for image " + id, e);
+        }
+    }
+}
