@@ -28,7 +28,14 @@ public final class ServeCommand implements Command {
             DinostreamConfig.MODEL_THREADS,
             DinostreamConfig.EMBEDDER_BATCH_SIZE,
             DinostreamConfig.EMBEDDER_BATCH_LINGER_MS,
-            DinostreamConfig.INDEX_COMMIT_INTERVAL_MS);
+            DinostreamConfig.INDEX_COMMIT_INTERVAL_MS,
+            DinostreamConfig.INDEX_ENGINE,
+            DinostreamConfig.INDEX_FAISS_FACTORY,
+            DinostreamConfig.INDEX_FAISS_TRAIN_SIZE,
+            DinostreamConfig.INDEX_SNAPSHOT_EVERY,
+            DinostreamConfig.INDEX_STANDBY_REPLICAS,
+            DinostreamConfig.INDEX_ADVERTISED_ENDPOINT,
+            DinostreamConfig.GROUP_SESSION_TIMEOUT_MS);
 
     @Override
     public String name() {
@@ -50,9 +57,11 @@ public final class ServeCommand implements Command {
                 missing. Roles:
                   ingest    HTTP upload: PUT/DELETE /v1/images/{id} publish to Kafka (docs/api.md)
                   embedder  consumes images, produces embeddings (DINOv2 on DJL)
-                  index     consumes embeddings into RocksDB and FAISS
-                  api       HTTP search and the web page; searches the index of its own process, so it
-                            needs the index role
+                  index     consumes images and embeddings into RocksDB and FAISS; with the default
+                            engine (Kafka Streams) the instances share the partitions, one FAISS shard each
+                  api       HTTP search and the web page; searches every index instance's shards from
+                            its own (scatter-gather), so it needs the index role, and other instances
+                            reach it at --index-advertised-endpoint (default api-host:api-port)
                 ingest and api share one HTTP server on --api-host/--api-port.
 
                 options:

@@ -40,6 +40,7 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String INDEX_FAISS_TRAIN_SIZE = "index.faiss.train.size";
     public static final String INDEX_SNAPSHOT_EVERY = "index.snapshot.every";
     public static final String INDEX_ENGINE = "index.engine";
+    public static final String GROUP_SESSION_TIMEOUT_MS = "group.session.timeout.ms";
     public static final String INDEX_STANDBY_REPLICAS = "index.standby.replicas";
     public static final String INDEX_ADVERTISED_ENDPOINT = "index.advertised.endpoint";
 
@@ -203,6 +204,15 @@ public final class DinostreamConfig extends AbstractConfig {
                             + "shard per partition, several instances share the partitions (docs/deployment.md); "
                             + "'worker' is one instance owning every partition, with FAISS snapshots in its "
                             + "RocksDB store (docs/index.md).")
+            .define(
+                    GROUP_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    45_000,
+                    Range.between(1_000, 300_000),
+                    Importance.LOW,
+                    "How long an instance that stopped answering (crashed, frozen, cut off) keeps its "
+                            + "partitions before the other embedder or index instances take them over: the Kafka "
+                            + "consumer session timeout. Lower means faster failover and more false alarms.")
             .define(
                     INDEX_STANDBY_REPLICAS,
                     Type.INT,

@@ -126,24 +126,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Stops every node, in reverse order. Idempotent. */
+    /**
+     * Stops every node, all at once: each broker's controlled shutdown needs a controller quorum, which
+     * one-by-one stops would take away from the last node (it then retries for minutes). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            KafkaRaftServer server = servers.get(i);
-            if (server != null) {
-                server.shutdown();
-            }
-        }
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
         for (KafkaRaftServer server : servers) {
             if (server != null) {
-                server.awaitShutdown();
+                stopped.add(CompletableFuture.runAsync(() -> {
+                    server.shutdown();
+                    server.awaitShutdown();
+                }));
             }
         }
+        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).join();
     }
 
     private static List<KafkaRaftServer> startAll(List<KafkaConfig> configs) {

@@ -42,6 +42,17 @@ public final class KafkaClients {
         return props;
     }
 
+    /**
+     * Sets {@code group.session.timeout.ms} as the consumer's session timeout, with a heartbeat a sixth
+     * of it (at most Kafka's default 3 s), under {@code prefix} (empty, or Kafka Streams' {@code
+     * consumer.}).
+     */
+    public static void putSessionTimeout(DinostreamConfig config, Map<String, Object> props, String prefix) {
+        int session = config.getInt(DinostreamConfig.GROUP_SESSION_TIMEOUT_MS);
+        props.put(prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+        props.put(prefix + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.min(3_000, Math.max(100, session / 6)));
+    }
+
     /** A consumer of byte[] keys and values that commits offsets only when told to. */
     public static Map<String, Object> consumer(DinostreamConfig config, String groupId, String clientId) {
         Map<String, Object> props = new HashMap<>();
@@ -55,6 +66,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxRecordBytes(config));
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(52_428_800, maxRecordBytes(config)));
+        putSessionTimeout(config, props, "");
         return props;
     }
 }

@@ -1,6 +1,7 @@
 package io.dinostream.index.streams;
 
 import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.common.kafka.KafkaClients;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,7 +53,13 @@ public record StreamsIndexOptions(
                 config.getInt(DinostreamConfig.INDEX_STANDBY_REPLICAS),
                 config.topicReplicationFactor(),
                 Math.max(10, config.getInt(DinostreamConfig.INDEX_COMMIT_INTERVAL_MS)),
-                Map.of());
+                sessionTimeout(config));
+    }
+
+    private static Map<String, Object> sessionTimeout(DinostreamConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        KafkaClients.putSessionTimeout(config, props, StreamsConfig.CONSUMER_PREFIX);
+        return props;
     }
 
     public StreamsIndexOptions withStateDirectory(Path directory) {
