@@ -11,6 +11,8 @@ public final class Headers {
     // dinostream.images.v1
     /** MIME type of the value, e.g. {@code image/png}. Optional: the embedder sniffs the bytes anyway. */
     public static final String CONTENT_TYPE = "content-type";
+    /** {@code base64} when an image value is base64 text (for text-only clients such as console producers). */
+    public static final String CONTENT_TRANSFER_ENCODING = "content-transfer-encoding";
     /** Where the image came from: a file path, a dataset reference, an HTTP client. */
     public static final String SOURCE = "source";
     /** Milliseconds since the epoch when the image was published, decimal. */

@@ -6,8 +6,10 @@ import io.dinostream.common.wire.DeadLetters;
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
 import io.dinostream.common.wire.ImageIds;
+import io.dinostream.common.wire.ImagePayloads;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
+import io.dinostream.common.wire.WireFormatException;
 import io.dinostream.embedder.EmbedOutcome;
 import io.dinostream.embedder.ImageEmbedder;
 import java.nio.charset.StandardCharsets;
@@ -281,6 +283,7 @@ public final class EmbedderWorker implements AutoCloseable {
 
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<ConsumerRecord<byte[], byte[]>> images = new ArrayList<>(batch.size());
+        List<byte[]> values = new ArrayList<>(batch.size());
         long newDeletes = 0;
         long newDead = 0;
         for (ConsumerRecord<byte[], byte[]> record : batch) {
@@ -294,16 +297,18 @@ public final class EmbedderWorker implements AutoCloseable {
                         Topics.EMBEDDINGS, null, record.key(), null, carriedHeaders(record, false))));
                 newDeletes++;
             } else {
-                images.add(record);
+                try {
+                    values.add(ImagePayloads.bytes(record.value(), record.headers()));
+                    images.add(record);
+                } catch (WireFormatException e) {
+                    sends.add(producer.send(DeadLetters.of(record, DeadLetters.STAGE_EMBEDDER, e)));
+                    newDead++;
+                }
             }
         }
 
         long newEmbedded = 0;
         if (!images.isEmpty()) {
-            List<byte[]> values = new ArrayList<>(images.size());
-            for (ConsumerRecord<byte[], byte[]> record : images) {
-                values.add(record.value());
-            }
             List<EmbedOutcome> outcomes = embedder.embed(values);
             if (outcomes == null || outcomes.size() != images.size()) {
                 throw new IllegalStateException("embedder returned " + (outcomes == null ? "null" : outcomes.size())

@@ -4,6 +4,7 @@ import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.common.wire.ImageIds;
+import io.dinostream.common.wire.ImagePayloads;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
 import io.dinostream.common.wire.WireFormatException;
@@ -84,7 +85,12 @@ public final class RecordApplier {
     }
 
     private void putImage(String imageId, Input record, IndexWrites batch) throws RejectedRecordException {
-        byte[] bytes = record.value();
+        byte[] bytes;
+        try {
+            bytes = ImagePayloads.bytes(record.value(), record.headers());
+        } catch (WireFormatException e) {
+            throw new RejectedRecordException(e.getMessage(), e);
+        }
         if (bytes.length > imageMaxBytes) {
             throw new RejectedRecordException(
                     "image of " + bytes.length + " bytes exceeds image.max.bytes=" + imageMaxBytes);

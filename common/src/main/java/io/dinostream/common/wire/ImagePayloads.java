@@ -1,0 +1,39 @@
+package io.dinostream.common.wire;
+
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The image bytes of an images-topic record: the value itself, or, when the header {@value
+ * Headers#CONTENT_TRANSFER_ENCODING} says {@code base64}, the value decoded from base64 text (MIME
+ * alphabet, line breaks allowed). This lets text-only clients, such as Kafka's console producer, publish
+ * images.
+ */
+public final class ImagePayloads {
+    private ImagePayloads() {}
+
+    /**
+     * @param value a non-null record value
+     * @throws WireFormatException if the encoding is unknown or the value is not valid base64
+     */
+    public static byte[] bytes(byte[] value, org.apache.kafka.common.header.Headers headers) {
+        Optional<String> encoding = Headers.lastString(headers, Headers.CONTENT_TRANSFER_ENCODING);
+        if (encoding.isEmpty()) {
+            return value;
+        }
+        String name = encoding.get().trim().toLowerCase(Locale.ROOT);
+        if (name.equals("binary") || name.isEmpty()) {
+            return value;
+        }
+        if (!name.equals("base64")) {
+            throw new WireFormatException("header '" + Headers.CONTENT_TRANSFER_ENCODING + "' is '" + encoding.get()
+                    + "'; supported: base64, binary");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("value is not valid base64: " + e.getMessage());
+        }
+    }
+}
