@@ -8,7 +8,7 @@ import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.embedder.ImageEmbedders;
-import io.dinostream.embedder.worker.EmbedderWorker;
+import io.dinostream.embedder.streams.EmbedderStreams;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.ingest.ImagePublisher;
 import io.vertx.core.Vertx;
@@ -34,7 +34,7 @@ public final class Node implements AutoCloseable {
     private ImageEmbedder embedder;
     private IndexRole index;
     private ImageIndexReader searchable;
-    private EmbedderWorker embedderWorker;
+    private EmbedderStreams embedderStreams;
     private ApiServer api;
     private boolean closed;
 
@@ -65,9 +65,8 @@ public final class Node implements AutoCloseable {
                 LOG.info("model loaded: {}", node.embedder.spec());
             }
             if (roles.contains(Role.EMBEDDER)) {
-                node.embedderWorker = EmbedderWorker.create(config, node.embedder);
-                node.embedderWorker.start();
-                node.started.push(node.embedderWorker);
+                node.embedderStreams = EmbedderStreams.start(config, node.embedder);
+                node.started.push(node.embedderStreams);
                 LOG.info("embedder role started");
             }
             if (roles.contains(Role.API) || roles.contains(Role.INGEST)) {
@@ -111,8 +110,9 @@ public final class Node implements AutoCloseable {
         return Optional.ofNullable(embedder);
     }
 
-    public Optional<EmbedderWorker> embedderWorker() {
-        return Optional.ofNullable(embedderWorker);
+    /** The embedder role of this process, if it runs one. */
+    public Optional<EmbedderStreams> embedderStreams() {
+        return Optional.ofNullable(embedderStreams);
     }
 
     /** The bound API port, if the API runs. */

@@ -1,4 +1,4 @@
-package io.dinostream.embedder.worker;
+package io.dinostream.embedder.streams;
 
 /** A record on the images topic whose key is missing or not a valid image id; it is dead-lettered. */
 public final class InvalidImageIdException extends RuntimeException {
