@@ -52,7 +52,11 @@ class ConsoleProducerTest {
                 ImageIndexReader index = node.index().orElseThrow();
                 Await.until("the console-produced image indexed", TIMEOUT, () -> {
                     assertTrue(role.failure().isEmpty(), () -> "index failed: " + role.failure());
-                    return index.get("console-42").map(i -> i.vector() != null).orElse(false);
+                    // In FAISS (size) and in the stores (get): the store write comes first.
+                    return index.size() == 1
+                            && index.get("console-42")
+                                    .map(i -> i.vector() != null)
+                                    .orElse(false);
                 });
                 StoredImage stored = index.get("console-42").orElseThrow();
                 assertEquals("image/png", stored.contentType());

@@ -3,6 +3,7 @@ package io.dinostream.app.cli;
 import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
 import io.dinostream.bench.IndexBenchmark;
+import io.dinostream.bench.PipelineBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +24,22 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks: embed (model speed vs matmul references, memory), index (FAISS vs python3-faiss)";
+        return "benchmarks: embed (model vs matmul references, memory), index (FAISS vs python3-faiss), pipeline";
     }
 
     @Override
     public String help() {
         return """
-                usage: dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
+                usage: dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
+                       dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
+
+                pipeline: images per second from ingest to searchable through an in-process broker, the
+                embedder and the index (Kafka Streams, exactly-once), against the bare embedder on the same
+                model and batch size (--model-*, --embedder-batch-size) in the same run; then the
+                ingest-to-searchable latency p50/p99 while images arrive at half that rate (a fresh pipeline).
 
                 index: builds Flat, HNSW32 (efSearch 128), IVF1024,Flat and IVF1024,PQ16 (nprobe 16) on
                 the same seeded vectors through dinostream's FAISS binding and through python3-faiss (the
@@ -96,6 +103,27 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
+    private static int pipeline(Args args) throws Exception {
+        PipelineBenchmark.Options options = new PipelineBenchmark.Options(
+                args.intOption("images", 2_000, 50, 1_000_000),
+                Double.parseDouble(args.option("freshness-seconds", "30")),
+                args.config,
+                Files.createTempDirectory("dinostream-bench-pipeline"));
+        PipelineBenchmark.Result result = PipelineBenchmark.run(options, line -> System.err.println(line));
+        String report = String.format(
+                        "## bench pipeline (%d cores, model %s, backend %s)%n%n",
+                        Runtime.getRuntime().availableProcessors(),
+                        args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_PRESET),
+                        args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_BACKEND))
+                + PipelineBenchmark.markdown(result);
+        System.out.print(report);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), report);
+        }
+        return 0;
+    }
+
     @Override
     public int run(List<String> rawArgs) throws Exception {
         Args args = Args.parse(
@@ -113,14 +141,19 @@ public final class BenchCommand implements Command {
                         "leak-images",
                         "leak-preset",
                         "leak-backend",
-                        "output"),
+                        "output",
+                        "images",
+                        "freshness-seconds"),
                 List.of(),
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
             return index(args);
         }
+        if (args.positional().equals(List.of("pipeline"))) {
+            return pipeline(args);
+        }
         if (!args.positional().equals(List.of("embed"))) {
-            throw new UsageException("expected the benchmark name: embed or index");
+            throw new UsageException("expected the benchmark name: embed, index or pipeline");
         }
         int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

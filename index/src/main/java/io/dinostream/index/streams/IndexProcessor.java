@@ -1,6 +1,7 @@
 package io.dinostream.index.streams;
 
 import io.dinostream.common.wire.DeadLetters;
+import io.dinostream.common.wire.Headers;
 import io.dinostream.index.apply.FaissChanges;
 import io.dinostream.index.apply.RecordApplier;
 import io.dinostream.index.apply.RejectedRecordException;
@@ -91,6 +92,18 @@ final class IndexProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         int dimension = writes.embeddingSpec().map(spec -> spec.dimension()).orElse(0);
         shard.apply(changes, new String(record.key(), StandardCharsets.UTF_8), dimension);
         registry.recordApplied();
+        if (changes.hasUpserts()) {
+            recordFreshness(record);
+        }
+    }
+
+    /** Ingest-to-searchable: from the image's {@code ingest-time} header to now, when its vector is in FAISS. */
+    private void recordFreshness(Record<byte[], byte[]> record) {
+        Headers.lastString(record.headers(), Headers.INGEST_TIME)
+                .map(String::trim)
+                .filter(text ->
+                        text.matches("\\d{1,18}")) // not every record carries a valid time; those are not counted
+                .ifPresent(text -> registry.freshness().record(context.currentSystemTimeMs() - Long.parseLong(text)));
     }
 
     @Override

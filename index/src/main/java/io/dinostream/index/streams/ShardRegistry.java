@@ -16,6 +16,13 @@ public final class ShardRegistry {
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong deadLettered = new java.util.concurrent.atomic.AtomicLong();
 
+    private final LatencyHistogram freshness = new LatencyHistogram();
+
+    /** Ingest-to-searchable latency of the embeddings applied by this instance's tasks. */
+    public LatencyHistogram freshness() {
+        return freshness;
+    }
+
     void recordApplied() {
         applied.incrementAndGet();
     }

@@ -162,6 +162,11 @@ public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
         return registry.processedRecords();
     }
 
+    /** Ingest-to-searchable latency of the images this instance indexed (p50/p99 from it). */
+    public LatencyHistogram freshness() {
+        return registry.freshness();
+    }
+
     public long deadLetteredRecords() {
         return registry.deadLetteredRecords();
     }

@@ -203,8 +203,13 @@ final class ApiRoutes {
             return;
         }
         worker.executeBlocking(index::size, false)
-                .onSuccess(size ->
-                        sendJson(ctx, 200, body.put("indexSize", size).put("model", JsonViews.model(embedder.spec()))))
+                .onSuccess(size -> {
+                    body.put("indexSize", size).put("model", JsonViews.model(embedder.spec()));
+                    if (index instanceof ClusterIndexReader cluster) {
+                        body.put("shards", JsonViews.shards(cluster.local()));
+                    }
+                    sendJson(ctx, 200, body);
+                })
                 .onFailure(ctx::fail);
     }
 

@@ -48,6 +48,26 @@ final class JsonViews {
                 .put("tookMs", tookMs);
     }
 
+    /**
+     * This instance's part of a sharded index: {@code {"partitions": total, "local": [owned here],
+     * "indexedHere", "deadLettered", "freshnessMs": {"count","p50","p99"}}}; freshness is the
+     * ingest-to-searchable latency of the images indexed here (-1 before the first).
+     */
+    static JsonObject shards(io.dinostream.index.streams.StreamsIndex local) {
+        io.dinostream.index.streams.LatencyHistogram freshness = local.freshness();
+        return new JsonObject()
+                .put("partitions", local.partitionCount())
+                .put("local", new JsonArray(new java.util.ArrayList<>(local.localPartitions())))
+                .put("indexedHere", local.size())
+                .put("deadLettered", local.deadLetteredRecords())
+                .put(
+                        "freshnessMs",
+                        new JsonObject()
+                                .put("count", freshness.count())
+                                .put("p50", freshness.percentile(0.5))
+                                .put("p99", freshness.percentile(0.99)));
+    }
+
     /** {@code {"id","contentType","bytes","metadata","source","ingestTimeMillis","embedded"}}. */
     static JsonObject imageMeta(StoredImage image) {
         return new JsonObject()
