@@ -47,6 +47,8 @@ class ClusterFailoverTest {
     private static final int PARTITIONS = 4;
     private static final Duration TIMEOUT = Duration.ofMinutes(8);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The key file both instances share: the test reads with it, the instances call each other with it. */
+    private static final String API_KEY = "cluster-test-admin-key-0123456789";
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -64,6 +66,7 @@ class ClusterFailoverTest {
                     DinostreamConfig.TOPIC_REPLICATION_FACTOR,
                     "3"));
             KafkaSetup.createTopics(config);
+            Files.writeString(dir.resolve("keys"), "cluster:admin:" + API_KEY + "\n");
             int portA = freePort();
             int portB = freePort();
             Instance a = Instance.start(kafka.bootstrapServers(), dir.resolve("a"), portA);
@@ -138,6 +141,7 @@ class ClusterFailoverTest {
     private JsonNode getJson(int port, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + API_KEY)
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
@@ -147,6 +151,7 @@ class ClusterFailoverTest {
     private JsonNode search(int port, byte[] png) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/search?k=5"))
                 .header("Content-Type", "image/png")
+                .header("Authorization", "Bearer " + API_KEY)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png))
                 .build();
@@ -180,6 +185,7 @@ class ClusterFailoverTest {
                             HttpRequest request = HttpRequest.newBuilder(
                                             URI.create("http://127.0.0.1:" + port + "/v1/search?k=3"))
                                     .header("Content-Type", "image/png")
+                                    .header("Authorization", "Bearer " + API_KEY)
                                     .timeout(Duration.ofSeconds(20))
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(png))
                                     .build();
@@ -273,7 +279,11 @@ class ClusterFailoverTest {
                     "--group-session-timeout-ms",
                     "6000",
                     "--index-commit-interval-ms",
-                    "100"));
+                    "100",
+                    "--api-rate-limit",
+                    "0", // the test checks 5,000 ids as fast as it can
+                    "--api-keys-file",
+                    dataDir.getParent().resolve("keys").toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("DJL_OFFLINE", "true");
             builder.environment().put("OPT_OUT_TRACKING", "true");

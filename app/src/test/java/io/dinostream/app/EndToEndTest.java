@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndTest {
     private static final int IMAGES = 1_000;
+    private static final String API_KEY = "end-to-end-test-key-0123456789";
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     @Test
@@ -55,6 +56,8 @@ class EndToEndTest {
             values.put(DinostreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             values.put(DinostreamConfig.DATA_DIR, dir.resolve("data").toString());
             values.put(DinostreamConfig.API_PORT, 0);
+            java.nio.file.Files.writeString(dir.resolve("keys"), "e2e:admin:" + API_KEY + "\n");
+            values.put(DinostreamConfig.API_KEYS_FILE, dir.resolve("keys").toString());
             DinostreamConfig config = new DinostreamConfig(values);
 
             List<SearchHit> before;
@@ -166,6 +169,7 @@ class EndToEndTest {
     private static JsonNode searchByUpload(int port, byte[] image, int k) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/search?k=" + k))
                 .header("Content-Type", "image/png")
+                .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image))
                 .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -177,6 +181,7 @@ class EndToEndTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/images/" + id))
                 .header("Content-Type", "image/png")
                 .header("X-Dinostream-Metadata", metadata)
+                .header("X-Api-Key", API_KEY)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(image))
                 .build();
         return HttpClient.newHttpClient()

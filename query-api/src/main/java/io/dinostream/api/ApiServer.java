@@ -1,7 +1,6 @@
 package io.dinostream.api;
 
 import io.dinostream.api.internals.ApiServerImpl;
-import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.index.ImageIndexReader;
 import io.vertx.core.Future;
@@ -27,12 +26,6 @@ import io.vertx.core.Vertx;
  * }</pre>
  */
 public interface ApiServer {
-
-    /** A server bound as {@code api.host}, {@code api.port}, with {@code api.worker.threads} and {@code image.max.bytes}. */
-    static ApiServer create(
-            Vertx vertx, DinostreamConfig config, ImageEmbedder embedder, ImageIndexReader indexReader) {
-        return create(vertx, ApiServerOptions.fromConfig(config), embedder, indexReader);
-    }
 
     static ApiServer create(
             Vertx vertx, ApiServerOptions options, ImageEmbedder embedder, ImageIndexReader indexReader) {

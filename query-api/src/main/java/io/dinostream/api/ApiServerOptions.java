@@ -1,5 +1,6 @@
 package io.dinostream.api;
 
+import io.dinostream.api.security.ApiAccess;
 import io.dinostream.common.config.DinostreamConfig;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param imageMaxBytes the largest accepted encoded image: the limit of a raw body and of the {@code image}
  *     part of a multipart body
  */
-public record ApiServerOptions(String host, int port, int workerThreads, int imageMaxBytes) {
+public record ApiServerOptions(String host, int port, int workerThreads, int imageMaxBytes, ApiAccess access) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_WORKER_THREADS = 4;
@@ -30,6 +31,7 @@ public record ApiServerOptions(String host, int port, int workerThreads, int ima
 
     public ApiServerOptions {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(access, "access");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -44,22 +46,34 @@ public record ApiServerOptions(String host, int port, int workerThreads, int ima
         }
     }
 
-    /** The defaults: {@code 127.0.0.1:8080}, 4 worker threads, 10 MiB images. */
+    /**
+     * Options with {@link ApiAccess#UNRESTRICTED} access: no keys, no rate limit. For tests and trusted
+     * embedding; servers built from configuration use {@link #fromConfig}, which is secure by default.
+     */
+    public ApiServerOptions(String host, int port, int workerThreads, int imageMaxBytes) {
+        this(host, port, workerThreads, imageMaxBytes, ApiAccess.UNRESTRICTED);
+    }
+
+    /** The defaults: {@code 127.0.0.1:8080}, 4 worker threads, 10 MiB images, unrestricted access. */
     public static ApiServerOptions defaults() {
         return new ApiServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WORKER_THREADS, DEFAULT_IMAGE_MAX_BYTES);
     }
 
-    /** The options from {@code api.host}, {@code api.port}, {@code api.worker.threads} and {@code image.max.bytes}. */
-    public static ApiServerOptions fromConfig(DinostreamConfig config) {
+    /**
+     * The options from {@code api.host}, {@code api.port}, {@code api.worker.threads} and {@code
+     * image.max.bytes}, with the given access (from {@link ApiAccess#fromConfig}).
+     */
+    public static ApiServerOptions fromConfig(DinostreamConfig config, ApiAccess access) {
         return new ApiServerOptions(
                 config.getString(DinostreamConfig.API_HOST),
                 config.getInt(DinostreamConfig.API_PORT),
                 config.getInt(DinostreamConfig.API_WORKER_THREADS),
-                config.imageMaxBytes());
+                config.imageMaxBytes(),
+                access);
     }
 
     public ApiServerOptions withPort(int newPort) {
-        return new ApiServerOptions(host, newPort, workerThreads, imageMaxBytes);
+        return new ApiServerOptions(host, newPort, workerThreads, imageMaxBytes, access);
     }
 
     /** The largest multipart request body: the image plus {@link #MULTIPART_OVERHEAD_BYTES}. */

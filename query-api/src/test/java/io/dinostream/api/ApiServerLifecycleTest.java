@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.api.security.ApiAccess;
 import io.dinostream.common.config.DinostreamConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -94,14 +95,16 @@ class ApiServerLifecycleTest {
                 DinostreamConfig.API_PORT, "9123",
                 DinostreamConfig.API_WORKER_THREADS, "7",
                 DinostreamConfig.IMAGE_MAX_BYTES, "2048"));
-        ApiServerOptions options = ApiServerOptions.fromConfig(config);
+        ApiServerOptions options = ApiServerOptions.fromConfig(config, ApiAccess.UNRESTRICTED);
         assertEquals(new ApiServerOptions("0.0.0.0", 9123, 7, 2048), options);
         assertEquals(2048L + ApiServerOptions.MULTIPART_OVERHEAD_BYTES, options.multipartMaxBytes());
     }
 
     @Test
     void defaultsMatchTheConfigDefaults() {
-        assertEquals(ApiServerOptions.defaults(), ApiServerOptions.fromConfig(new DinostreamConfig(Map.of())));
+        assertEquals(
+                ApiServerOptions.defaults(),
+                ApiServerOptions.fromConfig(new DinostreamConfig(Map.of()), ApiAccess.UNRESTRICTED));
     }
 
     @Test

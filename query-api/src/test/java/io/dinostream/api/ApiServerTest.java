@@ -487,7 +487,7 @@ class ApiServerTest {
         return ids;
     }
 
-    private static StoredImage stored(String id, float[] vector, String metadata) {
+    static StoredImage stored(String id, float[] vector, String metadata) {
         return new StoredImage(id, "image/png", png(id), metadata, "test", 1_700_000_000_000L, vector);
     }
 

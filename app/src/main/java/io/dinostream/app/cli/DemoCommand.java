@@ -106,6 +106,7 @@ public final class DemoCommand implements Command {
                 return verified ? 0 : 1;
             }
             System.out.println("\nSearch page and API: " + url + "   (Ctrl-C to stop)");
+            System.out.println("The API key printed above opens both (paste it into the page's key field).");
             System.out.println("Try: ./dinostream search <image.png> --url " + url);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dinostream-demo-shutdown"));

@@ -30,17 +30,23 @@ public final class SearchCommand implements Command {
                 usage: dinostream search <image> [--k 10] [--url http://127.0.0.1:8080]
 
                 Uploads the image to POST /v1/search of a running API (started by 'dinostream demo' or
-                'dinostream serve --roles ...,api') and prints the results, best first.
+                'dinostream serve --roles ...,api') and prints the results, best first. The API key (a
+                read key; the server prints a generated one at start) comes from the environment variable
+                DINOSTREAM_API_KEY, or --api-key.
 
                 options:
-                  --k N        number of results, 1..1000 (default 10)
-                  --url URL    base URL of the API (default http://127.0.0.1:8080)
+                  --k N          number of results, 1..1000 (default 10)
+                  --url URL      base URL of the API (default http://127.0.0.1:8080)
+                  --api-key KEY  the API key (prefer DINOSTREAM_API_KEY: the command line is visible to others)
                 """;
     }
 
+    /** Environment variable with the API key the search sends. */
+    static final String API_KEY_ENV = "DINOSTREAM_API_KEY";
+
     @Override
     public int run(List<String> rawArgs) throws Exception {
-        Args args = Args.parse(rawArgs, List.of("k", "url"), List.of(), Map.of());
+        Args args = Args.parse(rawArgs, List.of("k", "url", "api-key"), List.of(), Map.of());
         Path image = Path.of(args.onePositional("image file"));
         int k = args.intOption("k", 10, 1, 1000);
         String url = args.option("url", "http://127.0.0.1:8080");
@@ -49,11 +55,16 @@ public final class SearchCommand implements Command {
         }
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/search?k=" + k))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + "/v1/search?k=" + k))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(image))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofFile(image));
+        // The environment keeps the key out of the process list; --api-key is there for scripts.
+        String key = args.option("api-key", System.getenv(API_KEY_ENV));
+        if (key != null && !key.isBlank()) {
+            builder.header("Authorization", "Bearer " + key.trim());
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body = new ObjectMapper().readTree(response.body());
         if (response.statusCode() != 200) {

@@ -4,6 +4,7 @@ import io.dinostream.api.ApiServer;
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
 import io.dinostream.api.cluster.ClusterIndexReader;
+import io.dinostream.api.security.ApiAccess;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.ImageEmbedder;
@@ -37,6 +38,7 @@ public final class Node implements AutoCloseable {
     private EmbedderStreams embedderStreams;
     private ApiServer api;
     private boolean closed;
+    private Optional<String> generatedKey = Optional.empty();
 
     private Node() {}
 
@@ -48,12 +50,24 @@ public final class Node implements AutoCloseable {
         Node node = new Node();
         try {
             KafkaSetup.createTopics(config);
+            boolean http = roles.contains(Role.API) || roles.contains(Role.INGEST);
+            ApiAccess.Loaded access = http ? ApiAccess.fromConfig(config) : null;
+            if (access != null) {
+                node.generatedKey = access.generatedSecret();
+                // Printed once on the terminal, never logged: the only copy the user gets.
+                access.generatedSecret()
+                        .ifPresent(secret -> System.out.println("API key (admin role, generated because "
+                                + "api.keys.file and DINOSTREAM_API_KEYS set none; shown once): " + secret));
+            }
+            String clusterKey = access == null
+                    ? null
+                    : access.access().keys().clusterSecret().orElse(null);
             if (roles.contains(Role.INDEX)) {
                 node.index = IndexRole.start(config);
                 node.started.push(node.index);
                 node.searchable = node.index
                         .streams()
-                        .<ImageIndexReader>map(local -> new ClusterIndexReader(local, SHARD_CALL_TIMEOUT))
+                        .<ImageIndexReader>map(local -> new ClusterIndexReader(local, SHARD_CALL_TIMEOUT, clusterKey))
                         .orElse(node.index.reader());
                 LOG.info(
                         "index role started ({} vectors restored here)",
@@ -80,7 +94,7 @@ public final class Node implements AutoCloseable {
                 }
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
-                node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config), services);
+                node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);
                 int port = node.api.start().await();
                 node.started.push(() -> node.api.close().await());
                 LOG.info("HTTP listening on http://{}:{}", config.getString(DinostreamConfig.API_HOST), port);
@@ -113,6 +127,11 @@ public final class Node implements AutoCloseable {
     /** The embedder role of this process, if it runs one. */
     public Optional<EmbedderStreams> embedderStreams() {
         return Optional.ofNullable(embedderStreams);
+    }
+
+    /** The admin key generated at start because none was configured (secure by default), if any. */
+    public Optional<String> generatedApiKey() {
+        return generatedKey;
     }
 
     /** The bound API port, if the API runs. */

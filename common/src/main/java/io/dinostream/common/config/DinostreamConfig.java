@@ -23,6 +23,10 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String API_HOST = "api.host";
     public static final String API_PORT = "api.port";
     public static final String API_WORKER_THREADS = "api.worker.threads";
+    public static final String API_KEYS_FILE = "api.keys.file";
+    public static final String API_PUBLIC_READ = "api.public.read";
+    public static final String API_RATE_LIMIT = "api.rate.limit";
+    public static final String API_REQUEST_TIMEOUT_MS = "api.request.timeout.ms";
 
     public static final String MODEL_PRESET = "model.preset";
     public static final String MODEL_WEIGHTS = "model.weights";
@@ -96,6 +100,36 @@ public final class DinostreamConfig extends AbstractConfig {
                     Range.between(1, 256),
                     Importance.LOW,
                     "Threads of the named worker pool that runs model and index calls for the API.")
+            .define(
+                    API_KEYS_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "File of API keys, one 'name:role:secret' per line (roles read, write, admin; docs/api.md). "
+                            + "Keys also come from the environment variable DINOSTREAM_API_KEYS. With neither, the "
+                            + "server generates an admin key at start and prints it once.")
+            .define(
+                    API_PUBLIC_READ,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.MEDIUM,
+                    "Let search and image look-ups through without a key (writes and admin routes still need "
+                            + "one).")
+            .define(
+                    API_RATE_LIMIT,
+                    Type.DOUBLE,
+                    200.0,
+                    Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Requests per second per API key (anonymous callers: per address), with bursts of twice "
+                            + "that; over it the API answers 429. 0 turns the limit off.")
+            .define(
+                    API_REQUEST_TIMEOUT_MS,
+                    Type.INT,
+                    30_000,
+                    Range.between(100, 600_000),
+                    Importance.LOW,
+                    "Longest time a request may take before the API answers 503 request_timeout.")
             .define(
                     MODEL_PRESET,
                     Type.STRING,

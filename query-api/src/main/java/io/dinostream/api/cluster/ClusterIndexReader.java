@@ -44,10 +44,16 @@ public final class ClusterIndexReader implements ImageIndexReader {
     private final StreamsIndex local;
     private final HttpClient http;
     private final Duration timeout;
+    private final String clusterKey;
 
-    public ClusterIndexReader(StreamsIndex local, Duration timeout) {
+    /**
+     * @param clusterKey the API key this instance presents to the others (an admin key of the shared key
+     *     set), or null when the cluster runs without keys
+     */
+    public ClusterIndexReader(StreamsIndex local, Duration timeout, String clusterKey) {
         this.local = local;
         this.timeout = timeout;
+        this.clusterKey = clusterKey;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
@@ -89,6 +95,7 @@ public final class ClusterIndexReader implements ImageIndexReader {
                             URI.create("http://" + owner.endpoint() + ShardProtocol.SEARCH_PATH))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
+                    .headers(credentials())
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             calls.put(owner.endpoint(), http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
@@ -134,6 +141,10 @@ public final class ClusterIndexReader implements ImageIndexReader {
         }
     }
 
+    private String[] credentials() {
+        return clusterKey == null ? new String[0] : new String[] {"Authorization", "Bearer " + clusterKey};
+    }
+
     /** From this instance's stores if it owns the image's shard, else from the owner. */
     @Override
     public Optional<StoredImage> get(String id) {
@@ -146,6 +157,7 @@ public final class ClusterIndexReader implements ImageIndexReader {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.get() + ShardProtocol.IMAGES_PATH
                         + URLEncoder.encode(id, StandardCharsets.UTF_8)))
                 .timeout(timeout)
+                .headers(credentials())
                 .GET()
                 .build();
         try {

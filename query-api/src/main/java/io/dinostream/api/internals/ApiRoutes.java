@@ -3,6 +3,7 @@ package io.dinostream.api.internals;
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
 import io.dinostream.api.cluster.ClusterIndexReader;
+import io.dinostream.api.security.Role;
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.embedder.ImageDecodeException;
 import io.dinostream.embedder.ImageEmbedder;
@@ -11,6 +12,7 @@ import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.SearchResult;
 import io.dinostream.index.StoredImage;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,7 @@ final class ApiRoutes {
     private final IngestRoutes ingest;
     private final WorkerExecutor worker;
     private final Buffer page;
+    private final AccessHandlers access;
     private final AtomicLong internalErrors = new AtomicLong();
 
     ApiRoutes(ApiServerOptions options, ApiServices services, WorkerExecutor worker, Buffer page) {
@@ -59,6 +63,7 @@ final class ApiRoutes {
         this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker) : null;
         this.worker = worker;
         this.page = page;
+        this.access = new AccessHandlers(options.access());
     }
 
     Router router(Vertx vertx) {
@@ -67,31 +72,36 @@ final class ApiRoutes {
             ctx.put(START_NANOS, System.nanoTime());
             ctx.next();
         });
+        router.route()
+                .handler(TimeoutHandler.create(options.access().requestTimeout().toMillis(), 503));
+        router.route().handler(access::authenticate);
+        Handler<RoutingContext> read = access.require(Role.READ);
 
         if (services.searches()) {
-            router.post("/v1/search").handler(this::search);
+            router.post("/v1/search").handler(read).handler(this::search);
             router.route("/v1/search").handler(methodNotAllowed("POST"));
 
-            router.get("/v1/images/:id/similar").handler(this::similar);
+            router.get("/v1/images/:id/similar").handler(read).handler(this::similar);
             router.route("/v1/images/:id/similar").handler(methodNotAllowed("GET"));
 
-            router.get("/v1/images/:id/meta").handler(this::imageMeta);
+            router.get("/v1/images/:id/meta").handler(read).handler(this::imageMeta);
             router.route("/v1/images/:id/meta").handler(methodNotAllowed("GET"));
 
-            router.get("/v1/images/:id").handler(this::image);
+            router.get("/v1/images/:id").handler(read).handler(this::image);
         } else {
             for (String path : new String[] {"/v1/search", "/v1/images/:id/similar", "/v1/images/:id/meta", "/"}) {
                 router.route(path).handler(roleNotRunning("api"));
             }
         }
         if (ingest != null) {
-            router.put("/v1/images/:id").handler(ingest::put);
-            router.delete("/v1/images/:id").handler(ingest::delete);
+            Handler<RoutingContext> write = access.require(Role.WRITE);
+            router.put("/v1/images/:id").handler(write).handler(ingest::put);
+            router.delete("/v1/images/:id").handler(write).handler(ingest::delete);
         }
         router.route("/v1/images/:id").handler(methodNotAllowed(imageMethods()));
 
         if (index instanceof ClusterIndexReader cluster) {
-            new InternalRoutes(cluster.local(), worker).mount(router);
+            new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
 
         router.get("/health").handler(this::health);
@@ -109,7 +119,7 @@ final class ApiRoutes {
 
         router.route().failureHandler(this::onFailure);
         // Failures the router raises before or outside any route (a malformed path, say).
-        for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+        for (int status : new int[] {400, 404, 405, 413, 415, 500, 503}) {
             router.errorHandler(status, this::onFailure);
         }
         return router;
@@ -305,6 +315,7 @@ final class ApiRoutes {
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 413 -> ErrorCode.BODY_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ErrorCode.REQUEST_TIMEOUT; // raised only by the TimeoutHandler
             default -> null;
         };
     }
@@ -316,6 +327,7 @@ final class ApiRoutes {
             case METHOD_NOT_ALLOWED -> "method " + ctx.request().method() + " is not allowed here";
             case BODY_TOO_LARGE -> "request body too large";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported media type";
+            case REQUEST_TIMEOUT -> "the request took longer than the server allows (api.request.timeout.ms)";
             default -> "malformed request";
         };
     }

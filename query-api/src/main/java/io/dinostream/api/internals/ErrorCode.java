@@ -11,6 +11,8 @@ public enum ErrorCode {
     MISSING_IMAGE_FIELD(400, "missing_image_field"),
     MALFORMED_REQUEST(400, "malformed_request"),
     INVALID_METADATA(400, "invalid_metadata"),
+    UNAUTHORIZED(401, "unauthorized"),
+    FORBIDDEN(403, "forbidden"),
     IMAGE_NOT_FOUND(404, "image_not_found"),
     IMAGE_BYTES_UNAVAILABLE(404, "image_bytes_unavailable"),
     ROUTE_NOT_FOUND(404, "route_not_found"),
@@ -21,8 +23,10 @@ public enum ErrorCode {
     UNSUPPORTED_IMAGE_FORMAT(415, "unsupported_image_format"),
     UNDECODABLE_IMAGE(422, "undecodable_image"),
     REJECTED_IMAGE(422, "rejected_image"),
+    RATE_LIMITED(429, "rate_limited"),
     INTERNAL_ERROR(500, "internal_error"),
-    INGEST_UNAVAILABLE(503, "ingest_unavailable");
+    INGEST_UNAVAILABLE(503, "ingest_unavailable"),
+    REQUEST_TIMEOUT(503, "request_timeout");
 
     private final int status;
     private final String code;

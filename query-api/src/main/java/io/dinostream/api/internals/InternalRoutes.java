@@ -26,10 +26,11 @@ final class InternalRoutes {
         this.worker = worker;
     }
 
-    void mount(Router router) {
-        router.post(ShardProtocol.SEARCH_PATH).handler(this::search);
+    /** Mounts the routes behind {@code guard} (the admin role: other instances present the cluster key). */
+    void mount(Router router, io.vertx.core.Handler<RoutingContext> guard) {
+        router.post(ShardProtocol.SEARCH_PATH).handler(guard).handler(this::search);
         router.route(ShardProtocol.SEARCH_PATH).handler(ApiRoutes.methodNotAllowed("POST"));
-        router.get(ShardProtocol.IMAGES_PATH + ":id").handler(this::image);
+        router.get(ShardProtocol.IMAGES_PATH + ":id").handler(guard).handler(this::image);
     }
 
     private void search(RoutingContext ctx) {
