@@ -126,6 +126,30 @@ class ApiSecurityTest {
     }
 
     @Test
+    void everyAnswerCarriesARequestIdThatErrorsRepeat() throws Exception {
+        start(false, 0);
+        HttpResponse<String> ok = call("GET", "/v1/images/red/meta", READ);
+        String generated = ok.headers().firstValue("X-Request-Id").orElseThrow();
+        assertTrue(generated.matches("[0-9a-f]{16}"), generated);
+        HttpRequest traced = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/images/nope/meta"))
+                .header("X-Request-Id", "trace-42")
+                .header("X-Api-Key", READ)
+                .build();
+        HttpResponse<String> missing = http.send(traced, HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals("trace-42", missing.headers().firstValue("X-Request-Id").orElseThrow(), "a caller's id is kept");
+        assertTrue(missing.body().contains("\"requestId\":\"trace-42\""), missing.body());
+        HttpRequest hostile = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .header("X-Request-Id", "<script>")
+                .build();
+        String replaced = http.send(hostile, HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("X-Request-Id")
+                .orElseThrow();
+        assertTrue(replaced.matches("[0-9a-f]{16}"), "an id that is not a plain token is replaced: " + replaced);
+    }
+
+    @Test
     void keyFilesAreValidated() {
         IllegalArgumentException shortSecret = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> ApiKeys.parse("a:read:short", "file x"));

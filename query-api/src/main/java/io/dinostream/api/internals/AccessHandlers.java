@@ -73,6 +73,12 @@ final class AccessHandlers {
         };
     }
 
+    /** The name of the request's API key, or {@code -} for an anonymous one (for the access log). */
+    static String keyName(RoutingContext ctx) {
+        ApiKeys.Key key = ctx.get(PRINCIPAL);
+        return key == null ? "-" : key.name();
+    }
+
     private static Optional<String> presentedKey(RoutingContext ctx) {
         String header = ctx.request().getHeader(KEY_HEADER);
         if (header != null && !header.isBlank()) {

@@ -72,6 +72,7 @@ final class ApiRoutes {
             ctx.put(START_NANOS, System.nanoTime());
             ctx.next();
         });
+        router.route().handler(RequestLog::start);
         router.route()
                 .handler(TimeoutHandler.create(options.access().requestTimeout().toMillis(), 503));
         router.route().handler(access::authenticate);
@@ -267,7 +268,7 @@ final class ApiRoutes {
         ErrorCode code;
         String message;
         String allow = null;
-        String requestId = null;
+        String requestId = RequestLog.id(ctx);
         if (failure instanceof ApiException api) {
             code = api.errorCode();
             message = api.getMessage();
@@ -281,7 +282,7 @@ final class ApiRoutes {
             message = defaultMessage(code, ctx);
         } else {
             code = ErrorCode.INTERNAL_ERROR;
-            requestId = Long.toString(internalErrors.incrementAndGet());
+            internalErrors.incrementAndGet();
             message = "internal error; the server log has the details under request id " + requestId;
             LOG.error(
                     "internal error {} on {} {} (status {})",

@@ -81,6 +81,7 @@ final class JsonViews {
     }
 
     /** {@code {"error": {"status","code","message"}}}, plus {@code requestId} for internal errors. */
+    /** {@code {"error": {"status","code","message","requestId"}}}. */
     static JsonObject error(ErrorCode code, String message, String requestId) {
         JsonObject error = new JsonObject()
                 .put("status", code.status())
