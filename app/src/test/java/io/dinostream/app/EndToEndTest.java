@@ -81,6 +81,18 @@ class EndToEndTest {
                 });
                 assertEquals(IMAGES, index.size(), "the corrupt record must not be indexed");
 
+                HttpResponse<String> ready = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                + node.apiPort().orElseThrow() + "/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, ready.statusCode(), ready.body());
+                JsonNode checks = new ObjectMapper().readTree(ready.body()).path("checks");
+                for (String check : List.of("kafka", "index", "model", "embedder")) {
+                    assertTrue(checks.path(check).asBoolean(), check + " ready: " + ready.body());
+                }
+
                 JsonNode answer = searchByUpload(node.apiPort().orElseThrow(), fmnist.png(123), 10);
                 JsonNode top = answer.path("results").get(0);
                 assertEquals(queryId, top.path("id").asText(), answer.toString());

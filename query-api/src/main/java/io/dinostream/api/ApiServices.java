@@ -12,9 +12,11 @@ import io.dinostream.ingest.ImageSink;
  * @param embedder the model for search by image; null without search
  * @param index the index searched; null without search
  * @param ingest where {@code PUT}/{@code DELETE /v1/images/{id}} write; null without ingest
+ * @param readiness the checks of {@code GET /ready}
  */
-public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest) {
+public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest, Readiness readiness) {
     public ApiServices {
+        java.util.Objects.requireNonNull(readiness, "readiness");
         if ((embedder == null) != (index == null)) {
             throw new IllegalArgumentException("search needs both a model and an index");
         }
@@ -25,17 +27,22 @@ public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageS
 
     /** Search only. */
     public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
-        return new ApiServices(embedder, index, null);
+        return new ApiServices(embedder, index, null, Readiness.NONE);
     }
 
     /** Ingest only: an edge process that accepts images and publishes them. */
     public static ApiServices ingestOnly(ImageSink sink) {
-        return new ApiServices(null, null, sink);
+        return new ApiServices(null, null, sink, Readiness.NONE);
     }
 
     /** These services plus ingest. */
     public ApiServices withIngest(ImageSink sink) {
-        return new ApiServices(embedder, index, sink);
+        return new ApiServices(embedder, index, sink, readiness);
+    }
+
+    /** These services with the checks of {@code GET /ready}. */
+    public ApiServices withReadiness(Readiness checks) {
+        return new ApiServices(embedder, index, ingest, checks);
     }
 
     public boolean searches() {

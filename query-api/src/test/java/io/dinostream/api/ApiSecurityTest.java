@@ -32,13 +32,17 @@ class ApiSecurityTest {
     private ApiServer server;
     private int port;
 
+    private volatile java.util.Map<String, Boolean> readiness = java.util.Map.of("kafka", true, "index", true);
+
     private void start(boolean publicRead, double rate) {
         vertx = Vertx.vertx();
         FixedVectorEmbedderDouble embedder =
                 new FixedVectorEmbedderDouble().map(ApiServerTest.png("q"), new float[] {1, 0, 0});
         InMemoryIndexReaderDouble index =
                 new InMemoryIndexReaderDouble(3).put(ApiServerTest.stored("red", new float[] {1, 0, 0}, "{}"));
-        ApiServices services = ApiServices.search(embedder, index).withIngest(new RecordingImageSinkDouble(4096));
+        ApiServices services = ApiServices.search(embedder, index)
+                .withIngest(new RecordingImageSinkDouble(4096))
+                .withReadiness(() -> readiness);
         ApiAccess access = new ApiAccess(KEYS, publicRead, rate, Duration.ofSeconds(10));
         server = ApiServer.create(vertx, new ApiServerOptions("127.0.0.1", 0, 2, 4096, access), services);
         port = server.start().await();
@@ -147,6 +151,18 @@ class ApiSecurityTest {
                 .firstValue("X-Request-Id")
                 .orElseThrow();
         assertTrue(replaced.matches("[0-9a-f]{16}"), "an id that is not a plain token is replaced: " + replaced);
+    }
+
+    @Test
+    void readyNamesEachCheckAndAnswers503UntilAllPass() throws Exception {
+        start(false, 0);
+        HttpResponse<String> ready = call("GET", "/ready", null);
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"READY\""), ready.body());
+        readiness = java.util.Map.of("kafka", false, "index", true);
+        HttpResponse<String> notReady = call("GET", "/ready", null);
+        assertEquals(503, notReady.statusCode());
+        assertTrue(notReady.body().contains("\"kafka\":false"), notReady.body());
     }
 
     @Test

@@ -23,6 +23,9 @@ public sealed interface IndexRole extends AutoCloseable {
     /** The error that stopped the role, if it stopped. */
     Optional<Throwable> failure();
 
+    /** Whether it serves now (Kafka Streams RUNNING, or the worker's loop alive). */
+    boolean isServing();
+
     /** The Kafka Streams index, when that engine runs. */
     default Optional<StreamsIndex> streams() {
         return Optional.empty();
@@ -63,6 +66,11 @@ public sealed interface IndexRole extends AutoCloseable {
         }
 
         @Override
+        public boolean isServing() {
+            return worker.isRunning();
+        }
+
+        @Override
         public void close() {
             worker.close();
         }
@@ -78,6 +86,11 @@ public sealed interface IndexRole extends AutoCloseable {
         @Override
         public Optional<Throwable> failure() {
             return index.failure();
+        }
+
+        @Override
+        public boolean isServing() {
+            return index.isRunning();
         }
 
         @Override

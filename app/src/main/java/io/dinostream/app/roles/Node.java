@@ -3,6 +3,7 @@ package io.dinostream.app.roles;
 import io.dinostream.api.ApiServer;
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
+import io.dinostream.api.Readiness;
 import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.api.security.ApiAccess;
 import io.dinostream.common.config.DinostreamConfig;
@@ -16,8 +17,11 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,8 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** Longest wait for another instance's shards during a scatter-gather search. */
     private static final java.time.Duration SHARD_CALL_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** The longest a readiness check waits for Kafka. */
+    private static final java.time.Duration READY_CHECK_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ImageEmbedder embedder;
@@ -86,12 +92,22 @@ public final class Node implements AutoCloseable {
             if (roles.contains(Role.API) || roles.contains(Role.INGEST)) {
                 ApiServices services =
                         roles.contains(Role.API) ? ApiServices.search(node.embedder, node.searchable) : null;
+                Admin admin = Admin.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        config.bootstrapServers(),
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        (int) READY_CHECK_TIMEOUT.toMillis(),
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        (int) READY_CHECK_TIMEOUT.toMillis()));
+                node.started.push(admin);
+                Readiness readiness = node.readiness(admin);
                 if (roles.contains(Role.INGEST)) {
                     ImagePublisher publisher = new ImagePublisher(config, Clock.systemUTC());
                     node.started.push(publisher);
                     services = services == null ? ApiServices.ingestOnly(publisher) : services.withIngest(publisher);
                     LOG.info("ingest role started: PUT /v1/images/{id} publishes to Kafka");
                 }
+                services = services.withReadiness(readiness);
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
                 node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);
@@ -103,6 +119,42 @@ public final class Node implements AutoCloseable {
         } catch (Exception | Error e) {
             node.close();
             throw e;
+        }
+    }
+
+    /**
+     * The checks of {@code GET /ready}: Kafka answers (a bounded describe-cluster call), the index runs
+     * (Kafka Streams RUNNING, or the worker's loop alive) and the model is loaded, for the roles present.
+     */
+    private Readiness readiness(Admin admin) {
+        return () -> {
+            Map<String, Boolean> checks = new java.util.TreeMap<>();
+            checks.put("kafka", kafkaAnswers(admin));
+            if (index != null) {
+                checks.put("index", index.failure().isEmpty() && index.isServing());
+            }
+            if (embedder != null) {
+                checks.put("model", true);
+            }
+            if (embedderStreams != null) {
+                checks.put("embedder", embedderStreams.failure().isEmpty());
+            }
+            return checks;
+        };
+    }
+
+    private static boolean kafkaAnswers(Admin admin) {
+        try {
+            return !admin.describeCluster()
+                    .nodes()
+                    .get(READY_CHECK_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("readiness: Kafka does not answer: {}", e.toString());
+            return false;
         }
     }
 

@@ -105,6 +105,9 @@ final class ApiRoutes {
             new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
 
+        router.get("/ready").handler(this::ready);
+        router.route("/ready").handler(methodNotAllowed("GET"));
+
         router.get("/health").handler(this::health);
         router.route("/health").handler(methodNotAllowed("GET"));
 
@@ -220,6 +223,19 @@ final class ApiRoutes {
                         body.put("shards", JsonViews.shards(cluster.local()));
                     }
                     sendJson(ctx, 200, body);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** 200 when every readiness check passes, 503 otherwise; the body names each check. */
+    private void ready(RoutingContext ctx) {
+        worker.executeBlocking(() -> services.readiness().check(), false)
+                .onSuccess(checks -> {
+                    boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+                    JsonObject body = new JsonObject()
+                            .put("status", ready ? "READY" : "NOT_READY")
+                            .put("checks", new JsonObject(new java.util.TreeMap<String, Object>(checks)));
+                    sendJson(ctx, ready ? 200 : 503, body);
                 })
                 .onFailure(ctx::fail);
     }
