@@ -51,7 +51,7 @@ public final class ApiServerImpl implements ApiServer {
             }
             worker = vertx.createSharedWorkerExecutor(ApiServerOptions.WORKER_POOL_NAME, options.workerThreads());
             WorkerExecutor pool = worker;
-            started = pool.executeBlocking(ApiServerImpl::loadPage, false)
+            started = pool.executeBlocking(ApiServerImpl::prepare, false)
                     .compose(page -> {
                         ApiRoutes routes = new ApiRoutes(options, services, pool, page);
                         HttpServer http = vertx.createHttpServer(httpOptions());
@@ -78,6 +78,17 @@ public final class ApiServerImpl implements ApiServer {
 
     private HttpServerOptions httpOptions() {
         return new HttpServerOptions().setHost(options.host()).setPort(options.port());
+    }
+
+    /**
+     * Work done once, on a worker thread, before the server listens: reading the page, and the first use
+     * of the JSON codec (Jackson's class initialisation takes a few hundred milliseconds) and of the
+     * request-id generator, which would otherwise block the event loop on the first requests.
+     */
+    static Buffer prepare() {
+        new io.vertx.core.json.JsonObject().put("warm-up", true).encode();
+        RequestLog.warmUp();
+        return loadPage();
     }
 
     static Buffer loadPage() {

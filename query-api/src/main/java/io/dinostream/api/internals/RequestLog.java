@@ -47,6 +47,11 @@ final class RequestLog {
         return id == null ? "none" : id;
     }
 
+    /** Seeds the random generator off the event loop. */
+    static void warmUp() {
+        fresh();
+    }
+
     private static String fresh() {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
