@@ -220,13 +220,104 @@ class ApiServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/json", "application/x-www-form-urlencoded"})
+    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml"})
     void nonImageContentTypeIsRefused(String contentType, VertxTestContext tc) {
         expectError(
                 tc,
                 post("/v1/search").putHeader("Content-Type", contentType).sendBuffer(buffer(QUERY_RED)),
                 415,
                 "unsupported_media_type");
+    }
+
+    @Test
+    void imageBytesLabelledAsJsonAreMalformedJson(VertxTestContext tc) {
+        expectError(
+                tc,
+                post("/v1/search").putHeader("Content-Type", "application/json").sendBuffer(buffer(QUERY_RED)),
+                400,
+                "malformed_request");
+    }
+
+    @Test
+    void searchByVectorWithAFilter(VertxTestContext tc) {
+        JsonObject body = new JsonObject()
+                .put("vector", new io.vertx.core.json.JsonArray().add(1).add(0).add(0))
+                .put("k", 2)
+                .put("filter", new JsonObject().put("metadata", new JsonObject().put("label", "orange")));
+        expect(tc, post("/v1/search").sendJsonObject(body), r -> {
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            io.vertx.core.json.JsonArray results = r.bodyAsJsonObject().getJsonArray("results");
+            assertEquals(1, results.size(), r.bodyAsString());
+            assertEquals("orange", results.getJsonObject(0).getString("id"));
+            assertEquals(3, r.bodyAsJsonObject().getJsonObject("query").getInteger("vector"));
+        });
+    }
+
+    @Test
+    void searchByStoredIdAndInABatch(VertxTestContext tc) {
+        JsonObject body = new JsonObject()
+                .put("k", 1)
+                .put(
+                        "queries",
+                        new io.vertx.core.json.JsonArray()
+                                .add(new JsonObject().put("id", "blue"))
+                                .add(new JsonObject()
+                                        .put(
+                                                "vector",
+                                                new io.vertx.core.json.JsonArray()
+                                                        .add(1)
+                                                        .add(0)
+                                                        .add(0))));
+        expect(tc, post("/v1/search/batch").sendJsonObject(body), r -> {
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            io.vertx.core.json.JsonArray answers = r.bodyAsJsonObject().getJsonArray("answers");
+            assertEquals(2, answers.size());
+            assertEquals(
+                    "blue",
+                    answers.getJsonObject(0)
+                            .getJsonArray("results")
+                            .getJsonObject(0)
+                            .getString("id"));
+            assertEquals(
+                    "red",
+                    answers.getJsonObject(1)
+                            .getJsonArray("results")
+                            .getJsonObject(0)
+                            .getString("id"));
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"vector\": [1, 0]}|invalid_vector",
+                "{\"vector\": [1, \"x\", 0]}|invalid_vector",
+                "{\"vector\": [1, 0, 0], \"id\": \"red\"}|malformed_request",
+                "{}|malformed_request",
+                "[1, 2]|malformed_request",
+                "{\"id\": \"../etc\"}|invalid_id",
+                "{\"id\": \"nope\"}|image_not_found",
+                "{\"id\": \"pending\"}|image_not_embedded",
+                "{\"vector\": [1, 0, 0], \"k\": 0}|invalid_k",
+                "{\"vector\": [1, 0, 0], \"k\": 1000000000}|invalid_k",
+                "{\"vector\": [1, 0, 0], \"model\": \"other\"}|unknown_model",
+                "{\"vector\": [1, 0, 0], \"filter\": {\"colour\": 1}}|invalid_filter",
+                "{\"vector\": [1, 0, 0], \"filter\": {\"ingestedFrom\": \"yesterday\"}}|invalid_filter",
+                "{\"vector\": [1, 0, 0], \"filter\": {\"metadata\": {\"a\": [1]}}}|invalid_filter"
+            })
+    void badJsonQueriesGetSpecificErrors(String bodyAndCode, VertxTestContext tc) {
+        String[] parts = bodyAndCode.split("\\|");
+        int status =
+                switch (parts[1]) {
+                    case "image_not_found" -> 404;
+                    case "image_not_embedded" -> 409;
+                    default -> 400;
+                };
+        expectError(
+                tc,
+                post("/v1/search").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(parts[0])),
+                status,
+                parts[1]);
     }
 
     @Test

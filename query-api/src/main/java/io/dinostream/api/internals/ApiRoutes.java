@@ -39,6 +39,8 @@ final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final String START_NANOS = "dinostream.startNanos";
+    /** JSON search bodies carry a vector and a filter: far below this. */
+    static final int JSON_MAX_BYTES = 1 << 20;
 
     /** The page's policy: everything from this origin, inline script and style, blob: previews. */
     private static final String PAGE_CSP = "default-src 'self'; img-src 'self' blob: data:; "
@@ -79,6 +81,8 @@ final class ApiRoutes {
         Handler<RoutingContext> read = access.require(Role.READ);
 
         if (services.searches()) {
+            router.post("/v1/search/batch").handler(read).handler(this::searchBatch);
+            router.route("/v1/search/batch").handler(methodNotAllowed("POST"));
             router.post("/v1/search").handler(read).handler(this::search);
             router.route("/v1/search").handler(methodNotAllowed("POST"));
 
@@ -133,6 +137,10 @@ final class ApiRoutes {
 
     private void search(RoutingContext ctx) {
         int k = RequestParams.k(ctx);
+        if (isJson(ctx)) {
+            searchJson(ctx, k);
+            return;
+        }
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
                 .compose(image -> {
                     byte[] bytes = image.bytes();
@@ -142,6 +150,91 @@ final class ApiRoutes {
                     return worker.executeBlocking(
                                     () -> index.searchShards(embedder.embedOne(bytes), k, SearchFilter.NONE), false)
                             .map(result -> JsonViews.searchResponse(embedder.spec(), k, query, result, tookMs(ctx)));
+                })
+                .onSuccess(body -> sendJson(ctx, 200, body))
+                .onFailure(ctx::fail);
+    }
+
+    private static boolean isJson(RoutingContext ctx) {
+        return ImageBodyReader.mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))
+                .equals("application/json");
+    }
+
+    /** A JSON body of at most {@value #JSON_MAX_BYTES} bytes, parsed. */
+    private static io.vertx.core.Future<JsonObject> jsonBody(RoutingContext ctx) {
+        return ImageBodyReader.readLimited(ctx.request(), JSON_MAX_BYTES).map(bytes -> {
+            try {
+                Object parsed = io.vertx.core.json.Json.decodeValue(io.vertx.core.buffer.Buffer.buffer(bytes));
+                if (!(parsed instanceof JsonObject json)) {
+                    throw ErrorCode.MALFORMED_REQUEST.exception("the JSON body must be an object");
+                }
+                return json;
+            } catch (io.vertx.core.json.DecodeException e) {
+                throw ErrorCode.MALFORMED_REQUEST.exception(
+                        "the body is not valid JSON: " + RequestParams.clip(e.getMessage()));
+            }
+        });
+    }
+
+    /** A query's vector: the given one, or the stored vector of the given id. Runs on a worker. */
+    private float[] vectorOf(JsonQueries.Query query) {
+        if (query.vector() != null) {
+            return query.vector();
+        }
+        StoredImage image = index.get(query.id()).orElseThrow(() -> notFound(query.id()));
+        if (image.vector() == null) {
+            throw ErrorCode.IMAGE_NOT_EMBEDDED.exception("image '" + query.id() + "' is stored but not embedded yet");
+        }
+        return image.vector();
+    }
+
+    /** {@code POST /v1/search} with a JSON body: by vector or by stored id, with a filter. */
+    private void searchJson(RoutingContext ctx, int queryK) {
+        jsonBody(ctx)
+                .compose(body -> {
+                    JsonQueries.checkModel(body, embedder.spec());
+                    int k = JsonQueries.k(body, queryK);
+                    JsonQueries.Query query =
+                            JsonQueries.query(body, embedder.spec().dimension());
+                    return worker.executeBlocking(() -> index.searchShards(vectorOf(query), k, query.filter()), false)
+                            .map(result -> JsonViews.searchResponse(
+                                    embedder.spec(), k, query.describe(), result, tookMs(ctx)));
+                })
+                .onSuccess(body -> sendJson(ctx, 200, body))
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code POST /v1/search/batch}: up to {@value JsonQueries#MAX_BATCH} queries, one answer each. */
+    private void searchBatch(RoutingContext ctx) {
+        if (!isJson(ctx)) {
+            ctx.fail(ErrorCode.UNSUPPORTED_MEDIA_TYPE.exception("a batch is JSON: send Content-Type application/json"));
+            return;
+        }
+        int queryK = RequestParams.k(ctx);
+        jsonBody(ctx)
+                .compose(body -> {
+                    JsonQueries.checkModel(body, embedder.spec());
+                    int k = JsonQueries.k(body, queryK);
+                    List<JsonQueries.Query> queries =
+                            JsonQueries.batch(body, embedder.spec().dimension());
+                    return worker.executeBlocking(
+                                    () -> {
+                                        JsonArray answers = new JsonArray();
+                                        for (JsonQueries.Query query : queries) {
+                                            SearchResult result =
+                                                    index.searchShards(vectorOf(query), k, query.filter());
+                                            answers.add(JsonViews.searchResponse(
+                                                            embedder.spec(), k, query.describe(), result, 0)
+                                                    .put("tookMs", null));
+                                        }
+                                        return answers;
+                                    },
+                                    false)
+                            .map(answers -> new JsonObject()
+                                    .put("model", JsonViews.model(embedder.spec()))
+                                    .put("k", k)
+                                    .put("answers", answers)
+                                    .put("tookMs", tookMs(ctx)));
                 })
                 .onSuccess(body -> sendJson(ctx, 200, body))
                 .onFailure(ctx::fail);

@@ -39,7 +39,11 @@ final class RequestParams {
 
     /** The {@code id} path parameter, checked with {@link ImageIds}. */
     static String imageId(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
+        return requireImageId(ctx.pathParam("id"));
+    }
+
+    /** An image id from a path or a body, checked. */
+    static String requireImageId(String id) {
         if (!ImageIds.isValid(id)) {
             throw ErrorCode.INVALID_ID.exception("invalid image id '" + clip(id) + "': expected 1-"
                     + ImageIds.MAX_LENGTH + " characters from [A-Za-z0-9._:-], not starting with '.'");
