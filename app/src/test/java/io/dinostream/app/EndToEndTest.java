@@ -94,6 +94,23 @@ class EndToEndTest {
                 }
 
                 JsonNode answer = searchByUpload(node.apiPort().orElseThrow(), fmnist.png(123), 10);
+                HttpResponse<String> metrics = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                + node.apiPort().orElseThrow() + "/metrics"))
+                                        .header("Authorization", "Bearer " + API_KEY)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, metrics.statusCode());
+                for (String meter : List.of(
+                        "dinostream_http_requests_seconds_bucket{method=\"POST\",route=\"/v1/search\",status=\"200\"",
+                        "dinostream_calls_seconds_count{kind=\"embed\"}",
+                        "dinostream_index_vectors " + IMAGES,
+                        "dinostream_freshness_ms{quantile=\"0.99\"}",
+                        "dinostream_index_consumer_lag_records",
+                        "dinostream_embedder_embedded")) {
+                    assertTrue(metrics.body().contains(meter), meter + " in:\n" + metrics.body());
+                }
                 JsonNode top = answer.path("results").get(0);
                 assertEquals(queryId, top.path("id").asText(), answer.toString());
                 assertTrue(top.path("score").asDouble() >= 0.999, "cosine of an image with itself: " + top);

@@ -1,5 +1,6 @@
 package io.dinostream.api;
 
+import io.dinostream.api.metrics.ApiMetrics;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.ingest.ImageSink;
@@ -13,10 +14,13 @@ import io.dinostream.ingest.ImageSink;
  * @param index the index searched; null without search
  * @param ingest where {@code PUT}/{@code DELETE /v1/images/{id}} write; null without ingest
  * @param readiness the checks of {@code GET /ready}
+ * @param metrics the process's metrics, served at {@code GET /metrics}
  */
-public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest, Readiness readiness) {
+public record ApiServices(
+        ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest, Readiness readiness, ApiMetrics metrics) {
     public ApiServices {
         java.util.Objects.requireNonNull(readiness, "readiness");
+        java.util.Objects.requireNonNull(metrics, "metrics");
         if ((embedder == null) != (index == null)) {
             throw new IllegalArgumentException("search needs both a model and an index");
         }
@@ -27,22 +31,27 @@ public record ApiServices(ImageEmbedder embedder, ImageIndexReader index, ImageS
 
     /** Search only. */
     public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
-        return new ApiServices(embedder, index, null, Readiness.NONE);
+        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics());
     }
 
     /** Ingest only: an edge process that accepts images and publishes them. */
     public static ApiServices ingestOnly(ImageSink sink) {
-        return new ApiServices(null, null, sink, Readiness.NONE);
+        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics());
     }
 
     /** These services plus ingest. */
     public ApiServices withIngest(ImageSink sink) {
-        return new ApiServices(embedder, index, sink, readiness);
+        return new ApiServices(embedder, index, sink, readiness, metrics);
     }
 
     /** These services with the checks of {@code GET /ready}. */
     public ApiServices withReadiness(Readiness checks) {
-        return new ApiServices(embedder, index, ingest, checks);
+        return new ApiServices(embedder, index, ingest, checks, metrics);
+    }
+
+    /** These services with the process's metrics registry (the roles bind their meters to it). */
+    public ApiServices withMetrics(ApiMetrics processMetrics) {
+        return new ApiServices(embedder, index, ingest, readiness, processMetrics);
     }
 
     public boolean searches() {

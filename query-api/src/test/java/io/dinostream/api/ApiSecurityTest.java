@@ -95,6 +95,14 @@ class ApiSecurityTest {
         assertEquals(401, wrong.statusCode());
         assertFalse(wrong.body().contains("not-a-key"), "a presented secret is never echoed");
         assertEquals(200, call("GET", "/health", null).statusCode(), "health is public");
+        assertEquals(401, call("GET", "/metrics", null).statusCode(), "metrics need a key");
+        HttpResponse<String> metrics = call("GET", "/metrics", READ);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(
+                metrics.body()
+                        .contains(
+                                "dinostream_http_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"401\"}"),
+                metrics.body());
     }
 
     @Test

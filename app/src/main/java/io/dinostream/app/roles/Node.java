@@ -5,6 +5,7 @@ import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
 import io.dinostream.api.Readiness;
 import io.dinostream.api.cluster.ClusterIndexReader;
+import io.dinostream.api.metrics.ApiMetrics;
 import io.dinostream.api.security.ApiAccess;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
@@ -12,7 +13,10 @@ import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.embedder.ImageEmbedders;
 import io.dinostream.embedder.streams.EmbedderStreams;
 import io.dinostream.index.ImageIndexReader;
+import io.dinostream.index.streams.StreamsIndex;
 import io.dinostream.ingest.ImagePublisher;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -107,7 +111,7 @@ public final class Node implements AutoCloseable {
                     services = services == null ? ApiServices.ingestOnly(publisher) : services.withIngest(publisher);
                     LOG.info("ingest role started: PUT /v1/images/{id} publishes to Kafka");
                 }
-                services = services.withReadiness(readiness);
+                services = services.withReadiness(readiness).withMetrics(node.metrics());
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
                 node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);
@@ -120,6 +124,49 @@ public final class Node implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /**
+     * The process's metrics with the roles' meters bound: index size, dead letters, freshness p50/p99 and
+     * consumer lag of the Kafka Streams roles, embedder counters.
+     */
+    private ApiMetrics metrics() {
+        ApiMetrics metrics = new ApiMetrics();
+        MeterRegistry registry = metrics.registry();
+        if (index != null) {
+            ImageIndexReader reader = index.reader();
+            Gauge.builder("dinostream_index_vectors", reader, ImageIndexReader::size)
+                    .description("vectors in this instance's index shards")
+                    .register(registry);
+            index.streams().ifPresent(streams -> {
+                Gauge.builder("dinostream_index_dead_letters", streams, StreamsIndex::deadLetteredRecords)
+                        .description("records the index sent to the dead-letter topic since start")
+                        .register(registry);
+                Gauge.builder("dinostream_index_consumer_lag_records", streams, StreamsIndex::consumerLag)
+                        .description("largest consumer lag over the index's input partitions")
+                        .register(registry);
+                for (double p : new double[] {0.5, 0.99}) {
+                    Gauge.builder("dinostream_freshness_ms", streams, s -> s.freshness()
+                                    .percentile(p))
+                            .description("ingest-to-searchable latency of the images indexed here (-1 before any)")
+                            .tag("quantile", Double.toString(p))
+                            .register(registry);
+                }
+            });
+        }
+        if (embedderStreams != null) {
+            EmbedderStreams e = embedderStreams;
+            Gauge.builder("dinostream_embedder_embedded", e, x -> x.metrics().embedded())
+                    .register(registry);
+            Gauge.builder("dinostream_embedder_dead_letters", e, x -> x.metrics()
+                            .deadLettered())
+                    .register(registry);
+            Gauge.builder("dinostream_embedder_retries", e, x -> x.metrics().retries())
+                    .register(registry);
+            Gauge.builder("dinostream_embedder_consumer_lag_records", e, EmbedderStreams::consumerLag)
+                    .register(registry);
+        }
+        return metrics;
     }
 
     /**

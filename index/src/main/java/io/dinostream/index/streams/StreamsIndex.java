@@ -137,6 +137,22 @@ public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /**
+     * The largest consumer lag (records behind the end of a partition) over this instance's input
+     * partitions, from the Kafka consumer's {@code records-lag-max} metric; 0 before the first fetch.
+     */
+    public double consumerLag() {
+        double lag = 0;
+        for (var entry : streams.metrics().entrySet()) {
+            if (entry.getKey().name().equals("records-lag-max")
+                    && entry.getValue().metricValue() instanceof Number value
+                    && Double.isFinite(value.doubleValue())) {
+                lag = Math.max(lag, value.doubleValue());
+            }
+        }
+        return lag;
+    }
+
     /** Kafka Streams' state: CREATED, REBALANCING, RUNNING, ERROR, ... */
     public KafkaStreams.State state() {
         return streams.state();

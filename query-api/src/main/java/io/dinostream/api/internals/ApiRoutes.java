@@ -74,7 +74,7 @@ final class ApiRoutes {
             ctx.put(START_NANOS, System.nanoTime());
             ctx.next();
         });
-        router.route().handler(RequestLog::start);
+        router.route().handler(ctx -> RequestLog.start(ctx, services.metrics()));
         router.route()
                 .handler(TimeoutHandler.create(options.access().requestTimeout().toMillis(), 503));
         router.route().handler(access::authenticate);
@@ -109,6 +109,8 @@ final class ApiRoutes {
             new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
 
+        router.get("/metrics").handler(access.require(Role.READ)).handler(this::metrics);
+        router.route("/metrics").handler(methodNotAllowed("GET"));
         router.get("/ready").handler(this::ready);
         router.route("/ready").handler(methodNotAllowed("GET"));
 
@@ -148,7 +150,11 @@ final class ApiRoutes {
                             .put("format", image.format().name())
                             .put("bytes", bytes.length);
                     return worker.executeBlocking(
-                                    () -> index.searchShards(embedder.embedOne(bytes), k, SearchFilter.NONE), false)
+                                    () -> {
+                                        float[] vector = timed("embed", () -> embedder.embedOne(bytes));
+                                        return timed("search", () -> index.searchShards(vector, k, SearchFilter.NONE));
+                                    },
+                                    false)
                             .map(result -> JsonViews.searchResponse(embedder.spec(), k, query, result, tookMs(ctx)));
                 })
                 .onSuccess(body -> sendJson(ctx, 200, body))
@@ -196,7 +202,9 @@ final class ApiRoutes {
                     int k = JsonQueries.k(body, queryK);
                     JsonQueries.Query query =
                             JsonQueries.query(body, embedder.spec().dimension());
-                    return worker.executeBlocking(() -> index.searchShards(vectorOf(query), k, query.filter()), false)
+                    return worker.executeBlocking(
+                                    () -> timed("search", () -> index.searchShards(vectorOf(query), k, query.filter())),
+                                    false)
                             .map(result -> JsonViews.searchResponse(
                                     embedder.spec(), k, query.describe(), result, tookMs(ctx)));
                 })
@@ -318,6 +326,25 @@ final class ApiRoutes {
                     sendJson(ctx, 200, body);
                 })
                 .onFailure(ctx::fail);
+    }
+
+    /** The Prometheus text exposition (scraped on a worker: gauges may call into the index). */
+    private void metrics(RoutingContext ctx) {
+        worker.executeBlocking(() -> services.metrics().scrape(), false)
+                .onSuccess(text -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(text))
+                .onFailure(ctx::fail);
+    }
+
+    /** A timed model or index call, for {@code dinostream_calls}. */
+    private <T> T timed(String kind, java.util.function.Supplier<T> call) {
+        long started = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            services.metrics().recordCall(kind, System.nanoTime() - started);
+        }
     }
 
     /** 200 when every readiness check passes, 503 otherwise; the body names each check. */

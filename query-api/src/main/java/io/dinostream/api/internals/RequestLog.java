@@ -24,12 +24,19 @@ final class RequestLog {
     private RequestLog() {}
 
     /** The first handler of every request. */
-    static void start(RoutingContext ctx) {
+    static void start(RoutingContext ctx, io.dinostream.api.metrics.ApiMetrics metrics) {
         long started = System.nanoTime();
         String incoming = ctx.request().getHeader(HEADER);
         String id = incoming != null && ACCEPTED.matcher(incoming).matches() ? incoming : fresh();
         ctx.put(REQUEST_ID, id);
         ctx.response().putHeader(HEADER, id);
+        ctx.addEndHandler(done -> metrics.recordRequest(
+                ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
+                        ? "unmatched"
+                        : ctx.currentRoute().getPath(),
+                ctx.request().method().name(),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - started));
         ctx.addEndHandler(done -> ACCESS.info(
                 "request id={} method={} path=\"{}\" status={} ms={} key={}",
                 id,
