@@ -55,6 +55,7 @@ final class AccessHandlers {
     /** A route guard: the caller's key must have at least {@code role}. */
     Handler<RoutingContext> require(Role role) {
         return ctx -> {
+            RequestLog.noteRoute(ctx);
             if (!access.requiresKey(role)) {
                 ctx.next();
                 return;

@@ -17,6 +17,7 @@ final class RequestLog {
     static final String LOGGER = "io.dinostream.api.access";
     static final String HEADER = "X-Request-Id";
     private static final String REQUEST_ID = "dinostream.requestId";
+    private static final String ROUTE = "dinostream.route";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -31,9 +32,7 @@ final class RequestLog {
         ctx.put(REQUEST_ID, id);
         ctx.response().putHeader(HEADER, id);
         ctx.addEndHandler(done -> metrics.recordRequest(
-                ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
-                        ? "unmatched"
-                        : ctx.currentRoute().getPath(),
+                route(ctx),
                 ctx.request().method().name(),
                 ctx.response().getStatusCode(),
                 System.nanoTime() - started));
@@ -46,6 +45,23 @@ final class RequestLog {
                 (System.nanoTime() - started) / 1_000_000,
                 AccessHandlers.keyName(ctx)));
         ctx.next();
+    }
+
+    /** Remembers the template of the route a request reached, before a failure handler takes over. */
+    static void noteRoute(RoutingContext ctx) {
+        if (ctx.currentRoute() != null && ctx.currentRoute().getPath() != null) {
+            ctx.put(ROUTE, ctx.currentRoute().getPath());
+        }
+    }
+
+    private static String route(RoutingContext ctx) {
+        String noted = ctx.get(ROUTE);
+        if (noted != null) {
+            return noted;
+        }
+        return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
+                ? "unmatched"
+                : ctx.currentRoute().getPath();
     }
 
     /** The id of the request being handled. */
