@@ -2,6 +2,7 @@ package io.dinostream.embedder.streams;
 
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaClients;
+import io.dinostream.common.kafka.KafkaMetrics;
 import io.dinostream.embedder.ImageEmbedder;
 import java.time.Duration;
 import java.util.HashMap;
@@ -112,15 +113,7 @@ public final class EmbedderStreams implements AutoCloseable {
      * partitions, from the Kafka consumer's {@code records-lag-max} metric; 0 before the first fetch.
      */
     public double consumerLag() {
-        double lag = 0;
-        for (var entry : streams.metrics().entrySet()) {
-            if (entry.getKey().name().equals("records-lag-max")
-                    && entry.getValue().metricValue() instanceof Number value
-                    && Double.isFinite(value.doubleValue())) {
-                lag = Math.max(lag, value.doubleValue());
-            }
-        }
-        return lag;
+        return KafkaMetrics.maxRecordsLag(streams.metrics());
     }
 
     public KafkaStreams.State state() {

@@ -202,19 +202,7 @@ public final class IndexStore implements AutoCloseable {
         byte[] image = get(images, key);
         byte[] metaValue = get(meta, key);
         byte[] vector = get(vectors, key);
-        if (image == null && metaValue == null && vector == null) {
-            return Optional.empty();
-        }
-        IndexFormat.StoredBlob blob = image == null ? null : IndexFormat.decodeImage(image);
-        ImageMeta m = metaValue == null ? ImageMeta.EMPTY : decodeMeta(metaValue);
-        return Optional.of(new StoredImage(
-                imageId,
-                blob == null ? null : blob.contentType(),
-                blob == null ? null : blob.bytes(),
-                m.metadataJson(),
-                m.source(),
-                m.ingestTimeMillis(),
-                vector == null ? null : IndexFormat.decodeVector(vector)));
+        return storedImage(imageId, image, metaValue, vector);
     }
 
     /** The offset of the next record to apply from a topic partition, if any record of it was applied. */
@@ -475,6 +463,26 @@ public final class IndexStore implements AutoCloseable {
             throw new CorruptStoreException("stored JSON lacks text field '" + field + "'");
         }
         return value.asText();
+    }
+
+    /**
+     * An image from its stored values (the {@code images}, {@code meta} and {@code vectors} values, each
+     * possibly null); empty when all three are.
+     */
+    public static Optional<StoredImage> storedImage(String imageId, byte[] image, byte[] metaValue, byte[] vector) {
+        if (image == null && metaValue == null && vector == null) {
+            return Optional.empty();
+        }
+        IndexFormat.StoredBlob blob = image == null ? null : IndexFormat.decodeImage(image);
+        ImageMeta m = metaValue == null ? ImageMeta.EMPTY : decodeMeta(metaValue);
+        return Optional.of(new StoredImage(
+                imageId,
+                blob == null ? null : blob.contentType(),
+                blob == null ? null : blob.bytes(),
+                m.metadataJson(),
+                m.source(),
+                m.ingestTimeMillis(),
+                vector == null ? null : IndexFormat.decodeVector(vector)));
     }
 
     /** Checks that a text is a JSON object, as {@link ImageMeta#metadataJson()} must be. */

@@ -129,18 +129,6 @@ public final class ShardSearcher {
         byte[] image = stores.store(IndexTopology.IMAGES_STORE, partition).get(key);
         byte[] metaValue = stores.store(IndexTopology.META_STORE, partition).get(key);
         byte[] vector = stores.store(IndexTopology.VECTORS_STORE, partition).get(key);
-        if (image == null && metaValue == null && vector == null) {
-            return Optional.empty();
-        }
-        IndexFormat.StoredBlob blob = image == null ? null : IndexFormat.decodeImage(image);
-        ImageMeta m = metaValue == null ? ImageMeta.EMPTY : IndexStore.decodeMeta(metaValue);
-        return Optional.of(new StoredImage(
-                imageId,
-                blob == null ? null : blob.contentType(),
-                blob == null ? null : blob.bytes(),
-                m.metadataJson(),
-                m.source(),
-                m.ingestTimeMillis(),
-                vector == null ? null : IndexFormat.decodeVector(vector)));
+        return IndexStore.storedImage(imageId, image, metaValue, vector);
     }
 }

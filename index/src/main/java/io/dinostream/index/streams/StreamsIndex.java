@@ -1,10 +1,11 @@
 package io.dinostream.index.streams;
 
+import io.dinostream.common.kafka.KafkaMetrics;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchFilter;
-import io.dinostream.index.SearchHit;
 import io.dinostream.index.SearchResult;
+import io.dinostream.index.ShardedImageIndexReader;
 import io.dinostream.index.StoredImage;
 import io.dinostream.index.faiss.FaissNative;
 import io.dinostream.index.store.IndexFormat;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} stops Kafka Streams, which closes every task and so frees every shard.
  */
-public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
+public final class StreamsIndex implements ShardedImageIndexReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsIndex.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -142,15 +143,7 @@ public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
      * partitions, from the Kafka consumer's {@code records-lag-max} metric; 0 before the first fetch.
      */
     public double consumerLag() {
-        double lag = 0;
-        for (var entry : streams.metrics().entrySet()) {
-            if (entry.getKey().name().equals("records-lag-max")
-                    && entry.getValue().metricValue() instanceof Number value
-                    && Double.isFinite(value.doubleValue())) {
-                lag = Math.max(lag, value.doubleValue());
-            }
-        }
-        return lag;
+        return KafkaMetrics.maxRecordsLag(streams.metrics());
     }
 
     /** Kafka Streams' state: CREATED, REBALANCING, RUNNING, ERROR, ... */
@@ -227,16 +220,6 @@ public final class StreamsIndex implements ImageIndexReader, AutoCloseable {
             }
         }
         return size;
-    }
-
-    @Override
-    public List<SearchHit> search(float[] query, int k) {
-        return searchShards(query, k, SearchFilter.NONE).hits();
-    }
-
-    @Override
-    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
-        return searchShards(query, k, filter).hits();
     }
 
     /** Searches the local shards; every partition not served here is reported missing. */

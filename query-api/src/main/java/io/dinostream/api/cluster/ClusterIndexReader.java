@@ -4,6 +4,7 @@ import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.SearchResult;
+import io.dinostream.index.ShardedImageIndexReader;
 import io.dinostream.index.StoredImage;
 import io.dinostream.index.streams.ShardSearcher;
 import io.dinostream.index.streams.StreamsIndex;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Blocking: call it from a worker thread (the API's worker pool does). Remote calls use the JDK HTTP
  * client with a per-call timeout.
  */
-public final class ClusterIndexReader implements ImageIndexReader {
+public final class ClusterIndexReader implements ShardedImageIndexReader {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterIndexReader.class);
 
     private final StreamsIndex local;
@@ -65,16 +66,6 @@ public final class ClusterIndexReader implements ImageIndexReader {
     @Override
     public long size() {
         return local.size();
-    }
-
-    @Override
-    public List<SearchHit> search(float[] query, int k) {
-        return searchShards(query, k, SearchFilter.NONE).hits();
-    }
-
-    @Override
-    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
-        return searchShards(query, k, filter).hits();
     }
 
     @Override
