@@ -9,6 +9,7 @@ import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
+import io.dinostream.index.TestVectors;
 import io.dinostream.index.store.IndexFormat;
 import io.dinostream.index.store.IndexStore;
 import io.dinostream.index.vector.BruteForceVectorIndex;
@@ -192,16 +193,7 @@ class IndexTopologyTest {
     }
 
     private static float[] unit(SplittableRandom random) {
-        float[] v = new float[DIM];
-        double norm = 0;
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) random.nextGaussian();
-            norm += (double) v[i] * v[i];
-        }
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return v;
+        return TestVectors.unit(random, DIM);
     }
 
     @Test

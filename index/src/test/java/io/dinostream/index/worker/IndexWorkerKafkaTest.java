@@ -15,6 +15,7 @@ import io.dinostream.common.wire.VectorCodec;
 import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
 import io.dinostream.index.StoredImage;
+import io.dinostream.index.TestVectors;
 import io.dinostream.index.vector.BruteForceVectorIndex;
 import io.dinostream.index.vector.Neighbors;
 import java.nio.charset.StandardCharsets;
@@ -237,16 +238,7 @@ class IndexWorkerKafkaTest {
     }
 
     private static float[] unit(SplittableRandom random) {
-        float[] v = new float[DIM];
-        double norm = 0;
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) random.nextGaussian();
-            norm += (double) v[i] * v[i];
-        }
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return v;
+        return TestVectors.unit(random, DIM);
     }
 
     private static List<String> ids(List<SearchHit> hits) {
