@@ -13,6 +13,9 @@ public final class RateLimiter {
     private final double perSecond;
     private final double capacity;
     private final LongSupplier nanoClock;
+    /** Above this many callers, buckets that have refilled completely (idle callers) are dropped. */
+    static final int MAX_TRACKED_CALLERS = 10_000;
+
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     public RateLimiter(double perSecond) {
@@ -30,8 +33,18 @@ public final class RateLimiter {
         if (perSecond <= 0) {
             return true;
         }
-        return buckets.computeIfAbsent(caller, c -> new Bucket(capacity, nanoClock.getAsLong()))
-                .tryTake(perSecond, capacity, nanoClock.getAsLong());
+        long now = nanoClock.getAsLong();
+        if (buckets.size() > MAX_TRACKED_CALLERS) {
+            // Many distinct anonymous addresses must not grow memory without bound: a full bucket
+            // is the same as no bucket.
+            buckets.values().removeIf(bucket -> bucket.isFull(perSecond, capacity, now));
+        }
+        return buckets.computeIfAbsent(caller, c -> new Bucket(capacity, now)).tryTake(perSecond, capacity, now);
+    }
+
+    /** Callers tracked now (for tests of the clean-up). */
+    int trackedCallers() {
+        return buckets.size();
     }
 
     /** Seconds until one more request would pass, for {@code Retry-After}. */
@@ -46,6 +59,10 @@ public final class RateLimiter {
         Bucket(double tokens, long now) {
             this.tokens = tokens;
             this.lastNanos = now;
+        }
+
+        synchronized boolean isFull(double perSecond, double capacity, long now) {
+            return tokens + (now - lastNanos) / 1e9 * perSecond >= capacity;
         }
 
         synchronized boolean tryTake(double perSecond, double capacity, long now) {
