@@ -54,17 +54,19 @@ final class ApiRoutes {
     private final IngestRoutes ingest;
     private final WorkerExecutor worker;
     private final Buffer page;
+    private final Buffer openApi;
     private final AccessHandlers access;
     private final AtomicLong internalErrors = new AtomicLong();
 
-    ApiRoutes(ApiServerOptions options, ApiServices services, WorkerExecutor worker, Buffer page) {
+    ApiRoutes(ApiServerOptions options, ApiServices services, WorkerExecutor worker, ApiServerImpl.StaticFiles files) {
         this.options = options;
         this.services = services;
         this.embedder = services.embedder();
         this.index = services.index();
         this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker) : null;
         this.worker = worker;
-        this.page = page;
+        this.page = files.page();
+        this.openApi = files.openApi();
         this.access = new AccessHandlers(options.access());
     }
 
@@ -109,6 +111,10 @@ final class ApiRoutes {
             new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
 
+        router.get("/openapi.json").handler(ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(openApi));
+        router.route("/openapi.json").handler(methodNotAllowed("GET"));
         router.get("/metrics").handler(access.require(Role.READ)).handler(this::metrics);
         router.route("/metrics").handler(methodNotAllowed("GET"));
         router.get("/ready").handler(this::ready);

@@ -23,6 +23,8 @@ public final class ApiServerImpl implements ApiServer {
     /** The web page, a classpath resource. */
     static final String PAGE_RESOURCE = "/io/dinostream/api/web/index.html";
 
+    static final String OPENAPI_RESOURCE = "/io/dinostream/api/web/openapi.json";
+
     private final Vertx vertx;
     private final ApiServerOptions options;
     private final ApiServices services;
@@ -52,8 +54,8 @@ public final class ApiServerImpl implements ApiServer {
             worker = vertx.createSharedWorkerExecutor(ApiServerOptions.WORKER_POOL_NAME, options.workerThreads());
             WorkerExecutor pool = worker;
             started = pool.executeBlocking(ApiServerImpl::prepare, false)
-                    .compose(page -> {
-                        ApiRoutes routes = new ApiRoutes(options, services, pool, page);
+                    .compose(files -> {
+                        ApiRoutes routes = new ApiRoutes(options, services, pool, files);
                         HttpServer http = vertx.createHttpServer(httpOptions());
                         synchronized (lock) {
                             server = http;
@@ -85,20 +87,23 @@ public final class ApiServerImpl implements ApiServer {
      * of the JSON codec (Jackson's class initialisation takes a few hundred milliseconds) and of the
      * request-id generator, which would otherwise block the event loop on the first requests.
      */
-    static Buffer prepare() {
+    static StaticFiles prepare() {
         new io.vertx.core.json.JsonObject().put("warm-up", true).encode();
         RequestLog.warmUp();
-        return loadPage();
+        return new StaticFiles(load(PAGE_RESOURCE), load(OPENAPI_RESOURCE));
     }
 
-    static Buffer loadPage() {
-        try (InputStream in = ApiServerImpl.class.getResourceAsStream(PAGE_RESOURCE)) {
+    /** The files the server serves as they are: the page and the OpenAPI document. */
+    record StaticFiles(Buffer page, Buffer openApi) {}
+
+    private static Buffer load(String resource) {
+        try (InputStream in = ApiServerImpl.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("web page resource " + PAGE_RESOURCE + " is missing from the jar");
+                throw new IllegalStateException("resource " + resource + " is missing from the jar");
             }
             return Buffer.buffer(in.readAllBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read web page resource " + PAGE_RESOURCE, e);
+            throw new UncheckedIOException("cannot read resource " + resource, e);
         }
     }
 
