@@ -55,7 +55,11 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
         this.local = local;
         this.timeout = timeout;
         this.clusterKey = clusterKey;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1: plain keep-alive connections between instances, no h2c upgrade per connection.
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /** The local part of the index (for the internal routes this instance serves to the others). */
