@@ -24,6 +24,7 @@ final class StreamsIndexWrites implements IndexWrites {
     private final KeyValueStore<Bytes, byte[]> vectors;
     private final KeyValueStore<Bytes, byte[]> images;
     private final KeyValueStore<Bytes, byte[]> meta;
+    private EmbeddingSpec fixedSpec;
 
     StreamsIndexWrites(
             KeyValueStore<Bytes, byte[]> info,
@@ -109,8 +110,12 @@ final class StreamsIndexWrites implements IndexWrites {
 
     @Override
     public Optional<EmbeddingSpec> embeddingSpec() {
-        byte[] value = info.get(SPEC);
-        return value == null ? Optional.empty() : Optional.of(IndexStore.decodeSpec(value));
+        // Fixed once and never changed: read and decoded once per task, not per record.
+        if (fixedSpec == null) {
+            byte[] value = info.get(SPEC);
+            fixedSpec = value == null ? null : IndexStore.decodeSpec(value);
+        }
+        return Optional.ofNullable(fixedSpec);
     }
 
     @Override
@@ -119,5 +124,6 @@ final class StreamsIndexWrites implements IndexWrites {
             throw new IllegalStateException("embedding space already fixed");
         }
         info.put(SPEC, IndexStore.encodeSpec(spec));
+        fixedSpec = spec;
     }
 }

@@ -57,7 +57,13 @@ final class VectorIndexLoader {
             } else {
                 VectorIndex index = readSnapshot(store, manifest);
                 if (index != null) {
-                    long replayed = replay(store, index, manifest.changesCovered());
+                    long replayed;
+                    try {
+                        replayed = replay(store, index, manifest.changesCovered());
+                    } catch (RuntimeException e) {
+                        index.close(); // the loader owns the index until it returns it
+                        throw e;
+                    }
                     Loaded loaded = new Loaded(
                             index, manifest.number(), replayed, 0, (System.nanoTime() - started) / 1_000_000);
                     LOG.info(
