@@ -2,6 +2,7 @@ package io.dinostream.embedder.image;
 
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.embedder.ImageDecodeException;
+import io.dinostream.embedder.ImageTooLargeException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -107,9 +108,7 @@ public final class ImageDecoder {
                         "corrupt " + format + " image: header declares " + width + "x" + height + " pixels");
             }
             if ((long) width * height > maxPixels) {
-                throw new ImageDecodeException(format + " image of " + width + "x" + height + " = "
-                        + ((long) width * height) + " pixels exceeds the limit of " + maxPixels
-                        + " pixels (possible decompression bomb)");
+                throw new ImageTooLargeException(format.name(), width, height, maxPixels);
             }
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));

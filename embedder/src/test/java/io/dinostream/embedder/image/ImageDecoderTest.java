@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.embedder.ImageDecodeException;
+import io.dinostream.embedder.ImageTooLargeException;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -270,8 +271,10 @@ class ImageDecoderTest {
 
     @Test
     void decompressionBombIsRejectedFromTheHeader() {
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> decoder.decode(pngBomb()));
+        ImageTooLargeException e = assertThrows(ImageTooLargeException.class, () -> decoder.decode(pngBomb()));
         assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
+        assertEquals(100_000L, e.width());
+        assertEquals(decoder.maxPixels(), e.maxPixels());
         assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
     }
 

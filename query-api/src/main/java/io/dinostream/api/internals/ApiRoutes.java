@@ -7,6 +7,8 @@ import io.dinostream.api.security.Role;
 import io.dinostream.common.wire.ImageFormat;
 import io.dinostream.embedder.ImageDecodeException;
 import io.dinostream.embedder.ImageEmbedder;
+import io.dinostream.embedder.ImageTooLargeException;
+import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchHit;
@@ -56,18 +58,27 @@ final class ApiRoutes {
     private final Buffer page;
     private final Buffer openApi;
     private final AccessHandlers access;
+    private final OpenApiGate gate;
+    private final Thumbnails thumbnails;
     private final AtomicLong internalErrors = new AtomicLong();
 
-    ApiRoutes(ApiServerOptions options, ApiServices services, WorkerExecutor worker, ApiServerImpl.StaticFiles files) {
+    ApiRoutes(
+            ApiServerOptions options,
+            ApiServices services,
+            WorkerExecutor worker,
+            ApiServerImpl.StaticFiles files,
+            OpenApiGate gate) {
         this.options = options;
         this.services = services;
         this.embedder = services.embedder();
         this.index = services.index();
-        this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker) : null;
+        this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker, gate) : null;
         this.worker = worker;
         this.page = files.page();
         this.openApi = files.openApi();
         this.access = new AccessHandlers(options.access());
+        this.gate = gate;
+        this.thumbnails = new Thumbnails(new ImageDecoder());
     }
 
     Router router(Vertx vertx) {
@@ -94,9 +105,14 @@ final class ApiRoutes {
             router.get("/v1/images/:id/meta").handler(read).handler(this::imageMeta);
             router.route("/v1/images/:id/meta").handler(methodNotAllowed("GET"));
 
+            router.get("/v1/images/:id/thumbnail").handler(read).handler(this::thumbnail);
+            router.route("/v1/images/:id/thumbnail").handler(methodNotAllowed("GET"));
+
             router.get("/v1/images/:id").handler(read).handler(this::image);
         } else {
-            for (String path : new String[] {"/v1/search", "/v1/images/:id/similar", "/v1/images/:id/meta", "/"}) {
+            for (String path : new String[] {
+                "/v1/search", "/v1/images/:id/similar", "/v1/images/:id/meta", "/v1/images/:id/thumbnail", "/"
+            }) {
                 router.route(path).handler(roleNotRunning("api"));
             }
         }
@@ -150,6 +166,7 @@ final class ApiRoutes {
             return;
         }
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(image -> gate.checkImage(ctx, "search", image.bytes()).map(image))
                 .compose(image -> {
                     byte[] bytes = image.bytes();
                     JsonObject query = new JsonObject()
@@ -172,15 +189,18 @@ final class ApiRoutes {
                 .equals("application/json");
     }
 
+    /** A JSON body as it came, and parsed. */
+    private record JsonBody(byte[] raw, JsonObject json) {}
+
     /** A JSON body of at most {@value #JSON_MAX_BYTES} bytes, parsed. */
-    private static io.vertx.core.Future<JsonObject> jsonBody(RoutingContext ctx) {
+    private static io.vertx.core.Future<JsonBody> jsonBody(RoutingContext ctx) {
         return ImageBodyReader.readLimited(ctx.request(), JSON_MAX_BYTES).map(bytes -> {
             try {
                 Object parsed = io.vertx.core.json.Json.decodeValue(io.vertx.core.buffer.Buffer.buffer(bytes));
                 if (!(parsed instanceof JsonObject json)) {
                     throw ErrorCode.MALFORMED_REQUEST.exception("the JSON body must be an object");
                 }
-                return json;
+                return new JsonBody(bytes, json);
             } catch (io.vertx.core.json.DecodeException e) {
                 throw ErrorCode.MALFORMED_REQUEST.exception(
                         "the body is not valid JSON: " + RequestParams.clip(e.getMessage()));
@@ -203,14 +223,16 @@ final class ApiRoutes {
     /** {@code POST /v1/search} with a JSON body: by vector or by stored id, with a filter. */
     private void searchJson(RoutingContext ctx, int queryK) {
         jsonBody(ctx)
-                .compose(body -> {
+                .compose(json -> {
+                    JsonObject body = json.json();
                     JsonQueries.checkModel(body, embedder.spec());
                     int k = JsonQueries.k(body, queryK);
                     JsonQueries.Query query =
                             JsonQueries.query(body, embedder.spec().dimension());
-                    return worker.executeBlocking(
+                    return gate.checkJson(ctx, "search", json.raw())
+                            .compose(valid -> worker.executeBlocking(
                                     () -> timed("search", () -> index.searchShards(vectorOf(query), k, query.filter())),
-                                    false)
+                                    false))
                             .map(result -> JsonViews.searchResponse(
                                     embedder.spec(), k, query.describe(), result, tookMs(ctx)));
                 })
@@ -226,12 +248,14 @@ final class ApiRoutes {
         }
         int queryK = RequestParams.k(ctx);
         jsonBody(ctx)
-                .compose(body -> {
+                .compose(json -> {
+                    JsonObject body = json.json();
                     JsonQueries.checkModel(body, embedder.spec());
                     int k = JsonQueries.k(body, queryK);
                     List<JsonQueries.Query> queries =
                             JsonQueries.batch(body, embedder.spec().dimension());
-                    return worker.executeBlocking(
+                    return gate.checkJson(ctx, "searchBatch", json.raw())
+                            .compose(valid -> worker.executeBlocking(
                                     () -> {
                                         JsonArray answers = new JsonArray();
                                         for (JsonQueries.Query query : queries) {
@@ -243,7 +267,7 @@ final class ApiRoutes {
                                         }
                                         return answers;
                                     },
-                                    false)
+                                    false))
                             .map(answers -> new JsonObject()
                                     .put("model", JsonViews.model(embedder.spec()))
                                     .put("k", k)
@@ -261,7 +285,8 @@ final class ApiRoutes {
     private void similar(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         int k = RequestParams.k(ctx);
-        worker.executeBlocking(
+        gate.check(ctx, "similarImages")
+                .compose(valid -> worker.executeBlocking(
                         () -> {
                             StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
                             if (image.vector() == null) {
@@ -278,7 +303,7 @@ final class ApiRoutes {
                             }
                             return new SearchResult(others, result.missingShards());
                         },
-                        false)
+                        false))
                 .map(hits ->
                         JsonViews.searchResponse(embedder.spec(), k, new JsonObject().put("id", id), hits, tookMs(ctx)))
                 .onSuccess(body -> sendJson(ctx, 200, body))
@@ -287,7 +312,8 @@ final class ApiRoutes {
 
     private void image(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
+        gate.check(ctx, "getImage")
+                .compose(valid -> worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false))
                 .onSuccess(image -> {
                     if (image.bytes() == null) {
                         ctx.fail(ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
@@ -305,8 +331,35 @@ final class ApiRoutes {
 
     private void imageMeta(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
+        gate.check(ctx, "getImageMeta")
+                .compose(valid -> worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false))
                 .onSuccess(image -> sendJson(ctx, 200, JsonViews.imageMeta(image)))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * A PNG of the stored image, its longest side at most {@code size} pixels. Decoded with the same pixel
+     * limit as a search, so a stored bomb is refused from its header, never decoded.
+     */
+    private void thumbnail(RoutingContext ctx) {
+        String id = RequestParams.imageId(ctx);
+        int size = RequestParams.thumbnailSize(ctx);
+        gate.check(ctx, "getThumbnail")
+                .compose(valid -> worker.executeBlocking(
+                        () -> {
+                            StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
+                            if (image.bytes() == null) {
+                                throw ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
+                                        "image '" + id + "' has a vector but its bytes are not stored");
+                            }
+                            return timed("thumbnail", () -> thumbnails.png(image.bytes(), size));
+                        },
+                        false))
+                .onSuccess(png -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "image/png")
+                        .putHeader("X-Content-Type-Options", "nosniff")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                        .end(Buffer.buffer(png)))
                 .onFailure(ctx::fail);
     }
 
@@ -415,6 +468,9 @@ final class ApiRoutes {
             code = api.errorCode();
             message = api.getMessage();
             allow = api.allow();
+        } else if (failure instanceof ImageTooLargeException tooLarge) {
+            code = ErrorCode.TOO_MANY_PIXELS;
+            message = tooLarge.getMessage();
         } else if (failure instanceof ImageDecodeException decode) {
             code = ErrorCode.UNDECODABLE_IMAGE;
             message = "the image could not be decoded: " + RequestParams.clip(decode.getMessage());

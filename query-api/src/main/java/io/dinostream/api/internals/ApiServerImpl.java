@@ -54,8 +54,9 @@ public final class ApiServerImpl implements ApiServer {
             worker = vertx.createSharedWorkerExecutor(ApiServerOptions.WORKER_POOL_NAME, options.workerThreads());
             WorkerExecutor pool = worker;
             started = pool.executeBlocking(ApiServerImpl::prepare, false)
-                    .compose(files -> {
-                        ApiRoutes routes = new ApiRoutes(options, services, pool, files);
+                    .compose(files -> OpenApiGate.load(vertx, files.openApi())
+                            .map(gate -> new ApiRoutes(options, services, pool, files, gate)))
+                    .compose(routes -> {
                         HttpServer http = vertx.createHttpServer(httpOptions());
                         synchronized (lock) {
                             server = http;

@@ -34,11 +34,13 @@ final class IngestRoutes {
     private final ApiServerOptions options;
     private final ImageSink sink;
     private final WorkerExecutor worker;
+    private final OpenApiGate gate;
 
-    IngestRoutes(ApiServerOptions options, ImageSink sink, WorkerExecutor worker) {
+    IngestRoutes(ApiServerOptions options, ImageSink sink, WorkerExecutor worker, OpenApiGate gate) {
         this.options = options;
         this.sink = sink;
         this.worker = worker;
+        this.gate = gate;
     }
 
     void put(RoutingContext ctx) {
@@ -46,6 +48,8 @@ final class IngestRoutes {
         String metadata = metadata(ctx);
         String source = source(ctx);
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
+                .compose(
+                        image -> gate.checkImage(ctx, "putImage", image.bytes()).map(image))
                 .compose(image -> {
                     byte[] bytes = image.bytes();
                     ImageSubmission submission = new ImageSubmission(id, bytes, source, metadata);
@@ -62,7 +66,8 @@ final class IngestRoutes {
 
     void delete(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        acknowledged(ctx, "delete of '" + id + "'", () -> sink.delete(id))
+        gate.check(ctx, "deleteImage")
+                .compose(valid -> acknowledged(ctx, "delete of '" + id + "'", () -> sink.delete(id)))
                 .onSuccess(v -> ApiRoutes.sendJson(
                         ctx, 202, new JsonObject().put("id", id).put("status", "delete accepted")))
                 .onFailure(ctx::fail);

@@ -8,6 +8,9 @@ import java.util.List;
 final class RequestParams {
     static final int DEFAULT_K = 10;
     static final int MAX_K = 1000;
+    static final int DEFAULT_THUMBNAIL = 128;
+    static final int MIN_THUMBNAIL = 16;
+    static final int MAX_THUMBNAIL = 512;
 
     private RequestParams() {}
 
@@ -35,6 +38,26 @@ final class RequestParams {
             throw ErrorCode.INVALID_K.exception("k must be in [1, " + MAX_K + "], got " + k);
         }
         return k;
+    }
+
+    /** The {@code size} query parameter of a thumbnail: absent means {@value #DEFAULT_THUMBNAIL}; else in [16, 512]. */
+    static int thumbnailSize(RoutingContext ctx) {
+        List<String> values = ctx.queryParam("size");
+        if (values.isEmpty()) {
+            return DEFAULT_THUMBNAIL;
+        }
+        String raw = values.get(0).trim();
+        int size;
+        try {
+            size = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        if (values.size() > 1 || size < MIN_THUMBNAIL || size > MAX_THUMBNAIL) {
+            throw ErrorCode.INVALID_SIZE.exception("size must be one integer in [" + MIN_THUMBNAIL + ", "
+                    + MAX_THUMBNAIL + "], got '" + clip(String.join(",", values)) + "'");
+        }
+        return size;
     }
 
     /** The {@code id} path parameter, checked with {@link ImageIds}. */

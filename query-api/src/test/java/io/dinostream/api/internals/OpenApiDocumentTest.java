@@ -42,10 +42,12 @@ class OpenApiDocumentTest {
             assertTrue(doc.getString("openapi").startsWith("3."), doc.getString("openapi"));
 
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("openapi-test", 1);
+            // The served document must also load as the validation contract of every request.
+            OpenApiGate gate = OpenApiGate.load(vertx, files.openApi()).await();
             ApiServices services =
                     ApiServices.search(new NoModel(), new NoIndex()).withIngest(new NoSink());
-            Router router =
-                    new ApiRoutes(new ApiServerOptions("127.0.0.1", 0, 1, 1024), services, worker, files).router(vertx);
+            Router router = new ApiRoutes(new ApiServerOptions("127.0.0.1", 0, 1, 1024), services, worker, files, gate)
+                    .router(vertx);
             Set<String> served = new TreeSet<>();
             for (Route route : router.getRoutes()) {
                 if (route.getPath() == null
