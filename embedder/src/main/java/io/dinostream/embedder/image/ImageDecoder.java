@@ -101,15 +101,7 @@ public final class ImageDecoder {
         ImageReader reader = readerFor(format);
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, true, true);
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
-            if (width <= 0 || height <= 0) {
-                throw new ImageDecodeException(
-                        "corrupt " + format + " image: header declares " + width + "x" + height + " pixels");
-            }
-            if ((long) width * height > maxPixels) {
-                throw new ImageTooLargeException(format.name(), width, height, maxPixels);
-            }
+            checkedDimensions(reader, format);
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             RgbImage image;
@@ -136,6 +128,76 @@ public final class ImageDecoder {
                     "corrupt or truncated " + format + " image (" + bytes.length + " bytes): " + describe(e), e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * Reads only the header: the declared {@code {width, height}}, checked as {@link #decode} checks them,
+     * without decoding a pixel. For refusing a decompression bomb before it is stored or queued.
+     *
+     * @throws ImageDecodeException if the bytes are empty, not a supported format, or have no readable header
+     * @throws ImageTooLargeException if the header declares more than {@link #maxPixels()} pixels
+     */
+    public int[] checkHeader(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageDecodeException("empty image: no bytes");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes)
+                .orElseThrow(() -> new ImageDecodeException(
+                        "unsupported image format: " + ImageFormat.describe(bytes) + " (" + bytes.length + " bytes)"));
+        ImageReader reader = readerFor(format);
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(input, true, true);
+            return checkedDimensions(reader, format);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(
+                    "corrupt " + format + " image header (" + bytes.length + " bytes): " + describe(e), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private int[] checkedDimensions(ImageReader reader, ImageFormat format) throws IOException {
+        if (format == ImageFormat.BMP) {
+            // ImageIO's BMP reader refuses huge dimensions itself with a vague "Invalid width/height";
+            // read them from the info header first so that a bomb is reported as one.
+            checkBmpHeader(reader);
+        }
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (width <= 0 || height <= 0) {
+            throw new ImageDecodeException(
+                    "corrupt " + format + " image: header declares " + width + "x" + height + " pixels");
+        }
+        if ((long) width * height > maxPixels) {
+            throw new ImageTooLargeException(format.name(), width, height, maxPixels);
+        }
+        return new int[] {width, height};
+    }
+
+    /** Width and height of a BMP with a 40-byte-or-larger info header (little-endian; height may be negative). */
+    private void checkBmpHeader(ImageReader reader) throws IOException {
+        ImageInputStream input = (ImageInputStream) reader.getInput();
+        java.nio.ByteOrder order = input.getByteOrder();
+        input.mark();
+        try {
+            input.setByteOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+            input.seek(14);
+            long infoSize = input.readUnsignedInt();
+            if (infoSize >= 40) {
+                long width = input.readInt();
+                long height = Math.abs((long) input.readInt());
+                if (width > 0 && height > 0 && width * height > maxPixels) {
+                    throw new ImageTooLargeException(ImageFormat.BMP.name(), width, height, maxPixels);
+                }
+            }
+        } catch (java.io.EOFException e) {
+            // too short to carry an info header: ImageIO reports it
+        } finally {
+            input.reset();
+            input.setByteOrder(order);
         }
     }
 

@@ -273,9 +273,27 @@ class ImageDecoderTest {
     void decompressionBombIsRejectedFromTheHeader() {
         ImageTooLargeException e = assertThrows(ImageTooLargeException.class, () -> decoder.decode(pngBomb()));
         assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
+        assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
         assertEquals(100_000L, e.width());
         assertEquals(decoder.maxPixels(), e.maxPixels());
-        assertTrue(e.getMessage().contains("decompression bomb"), e.getMessage());
+        assertThrows(ImageTooLargeException.class, () -> decoder.checkHeader(pngBomb()));
+    }
+
+    @Test
+    void checkHeaderReadsTheDimensionsWithoutDecoding() throws Exception {
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(37, 11, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (String format : new String[] {"png", "jpg", "gif", "bmp"}) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            assertTrue(javax.imageio.ImageIO.write(image, format, out), format);
+            byte[] bytes = out.toByteArray();
+            assertArrayEquals(new int[] {37, 11}, decoder.checkHeader(bytes), format);
+            // A header cut short is an error, not a guess.
+            assertThrows(
+                    ImageDecodeException.class, () -> decoder.checkHeader(java.util.Arrays.copyOf(bytes, 6)), format);
+        }
+        byte[] png = pngOf(image);
+        assertThrows(ImageTooLargeException.class, () -> new ImageDecoder(37 * 11 - 1).checkHeader(png));
     }
 
     @Test
@@ -362,5 +380,11 @@ class ImageDecoderTest {
         }
         System.out.printf("fuzz: %d decoded, %d rejected with ImageDecodeException%n", decoded, rejected);
         assertTrue(rejected > 0, "fuzzing never produced a rejected image");
+    }
+
+    private static byte[] pngOf(java.awt.image.BufferedImage image) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 }

@@ -1,6 +1,9 @@
 package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServerOptions;
+import io.dinostream.embedder.ImageDecodeException;
+import io.dinostream.embedder.ImageTooLargeException;
+import io.dinostream.embedder.image.ImageDecoder;
 import io.dinostream.ingest.ImageSink;
 import io.dinostream.ingest.ImageSubmission;
 import io.dinostream.ingest.RejectedImageException;
@@ -35,6 +38,7 @@ final class IngestRoutes {
     private final ImageSink sink;
     private final WorkerExecutor worker;
     private final OpenApiGate gate;
+    private final ImageDecoder decoder = new ImageDecoder();
 
     IngestRoutes(ApiServerOptions options, ImageSink sink, WorkerExecutor worker, OpenApiGate gate) {
         this.options = options;
@@ -53,7 +57,10 @@ final class IngestRoutes {
                 .compose(image -> {
                     byte[] bytes = image.bytes();
                     ImageSubmission submission = new ImageSubmission(id, bytes, source, metadata);
-                    return acknowledged(ctx, "publish of '" + id + "'", () -> sink.publish(submission))
+                    return acknowledged(ctx, "publish of '" + id + "'", () -> {
+                                refuseBombs(bytes);
+                                return sink.publish(submission);
+                            })
                             .map(v -> new JsonObject()
                                     .put("id", id)
                                     .put("status", "accepted")
@@ -73,6 +80,22 @@ final class IngestRoutes {
                 .onFailure(ctx::fail);
     }
 
+    /**
+     * Refuses, from the header alone, an image declaring more pixels than the embedder's decoder accepts:
+     * it would only be dead-lettered later, after travelling through Kafka. Whether the rest of the image
+     * decodes is the embedder's call (a failure there is dead-lettered with its reason), so a header that
+     * cannot be read is let through here.
+     */
+    private void refuseBombs(byte[] image) {
+        try {
+            decoder.checkHeader(image);
+        } catch (ImageTooLargeException tooLarge) {
+            throw tooLarge;
+        } catch (ImageDecodeException unreadable) {
+            // judged by the embedder, which dead-letters it with the reason
+        }
+    }
+
     /** A send that may block (Kafka metadata), so it runs on the worker pool; completes on the broker's ack. */
     private Future<Void> acknowledged(RoutingContext ctx, String what, Send send) {
         return worker.executeBlocking(send::send, false)
@@ -81,7 +104,7 @@ final class IngestRoutes {
                     if (error instanceof RejectedImageException rejected) {
                         return Future.failedFuture(ErrorCode.REJECTED_IMAGE.exception(rejected.getMessage()));
                     }
-                    if (error instanceof ApiException) {
+                    if (error instanceof ApiException || error instanceof ImageTooLargeException) {
                         return Future.failedFuture(error);
                     }
                     LOG.warn("{} failed; answering 503", what, error);
