@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline on real parts: an in-process KRaft broker, the embedder role running the DJL model,
- * the index role on RocksDB and our FAISS binding, and the Vert.x API, fed with 1,000 Fashion-MNIST images.
+ * the index role on RocksDB and our FAISS binding, and the Vert.x API, fed with 1,000 Fashion-MNIST images;
+ * the web page is driven in headless Chromium ({@link WebPageCheck}).
  */
 class EndToEndTest {
     private static final int IMAGES = 1_000;
@@ -145,6 +146,12 @@ class EndToEndTest {
                                 .path("metadata")
                                 .path("label")
                                 .asInt());
+
+                // The web page, in headless Chromium: the same upload shows the same image first.
+                Path queryFile = dir.resolve("query.png");
+                java.nio.file.Files.write(queryFile, fmnist.png(123));
+                WebPageCheck.uploadAndSeeItFirst(
+                        node.apiPort().orElseThrow(), API_KEY, queryFile, queryId, IMAGES + 1, 1);
 
                 float[] queryVector = index.get(queryId).orElseThrow().vector();
                 before = index.search(queryVector, 10);

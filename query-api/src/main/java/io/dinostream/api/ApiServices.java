@@ -15,11 +15,18 @@ import io.dinostream.ingest.ImageSink;
  * @param ingest where {@code PUT}/{@code DELETE /v1/images/{id}} write; null without ingest
  * @param readiness the checks of {@code GET /ready}
  * @param metrics the process's metrics, served at {@code GET /metrics}
+ * @param pipeline pipeline-wide facts for {@code GET /health} and the page's status panel
  */
 public record ApiServices(
-        ImageEmbedder embedder, ImageIndexReader index, ImageSink ingest, Readiness readiness, ApiMetrics metrics) {
+        ImageEmbedder embedder,
+        ImageIndexReader index,
+        ImageSink ingest,
+        Readiness readiness,
+        ApiMetrics metrics,
+        PipelineStatus pipeline) {
     public ApiServices {
         java.util.Objects.requireNonNull(readiness, "readiness");
+        java.util.Objects.requireNonNull(pipeline, "pipeline");
         java.util.Objects.requireNonNull(metrics, "metrics");
         if ((embedder == null) != (index == null)) {
             throw new IllegalArgumentException("search needs both a model and an index");
@@ -31,27 +38,32 @@ public record ApiServices(
 
     /** Search only. */
     public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
-        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics());
+        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE);
     }
 
     /** Ingest only: an edge process that accepts images and publishes them. */
     public static ApiServices ingestOnly(ImageSink sink) {
-        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics());
+        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE);
     }
 
     /** These services plus ingest. */
     public ApiServices withIngest(ImageSink sink) {
-        return new ApiServices(embedder, index, sink, readiness, metrics);
+        return new ApiServices(embedder, index, sink, readiness, metrics, pipeline);
     }
 
     /** These services with the checks of {@code GET /ready}. */
     public ApiServices withReadiness(Readiness checks) {
-        return new ApiServices(embedder, index, ingest, checks, metrics);
+        return new ApiServices(embedder, index, ingest, checks, metrics, pipeline);
     }
 
     /** These services with the process's metrics registry (the roles bind their meters to it). */
     public ApiServices withMetrics(ApiMetrics processMetrics) {
-        return new ApiServices(embedder, index, ingest, readiness, processMetrics);
+        return new ApiServices(embedder, index, ingest, readiness, processMetrics, pipeline);
+    }
+
+    /** These services with pipeline-wide facts for {@code /health}. */
+    public ApiServices withPipeline(PipelineStatus status) {
+        return new ApiServices(embedder, index, ingest, readiness, metrics, status);
     }
 
     public boolean searches() {

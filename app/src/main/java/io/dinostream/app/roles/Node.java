@@ -46,6 +46,7 @@ public final class Node implements AutoCloseable {
     private IndexRole index;
     private ImageIndexReader searchable;
     private EmbedderStreams embedderStreams;
+    private DeadLetterWatch deadLetters;
     private ApiServer api;
     private boolean closed;
     private Optional<String> generatedKey = Optional.empty();
@@ -111,7 +112,11 @@ public final class Node implements AutoCloseable {
                     services = services == null ? ApiServices.ingestOnly(publisher) : services.withIngest(publisher);
                     LOG.info("ingest role started: PUT /v1/images/{id} publishes to Kafka");
                 }
-                services = services.withReadiness(readiness).withMetrics(node.metrics());
+                node.deadLetters = DeadLetterWatch.start(config);
+                node.started.push(node.deadLetters);
+                services = services.withReadiness(readiness)
+                        .withMetrics(node.metrics())
+                        .withPipeline(node.deadLetters);
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
                 node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);
@@ -153,6 +158,11 @@ public final class Node implements AutoCloseable {
                             .register(registry);
                 }
             });
+        }
+        if (deadLetters != null) {
+            Gauge.builder("dinostream_dead_letters", deadLetters, DeadLetterWatch::count)
+                    .description("records in the dead-letter topic, every stage and instance")
+                    .register(registry);
         }
         if (embedderStreams != null) {
             EmbedderStreams e = embedderStreams;

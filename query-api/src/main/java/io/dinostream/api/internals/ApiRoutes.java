@@ -372,12 +372,20 @@ final class ApiRoutes {
             roles.add("ingest");
         }
         JsonObject body = new JsonObject().put("status", "UP").put("routes", roles);
-        if (!services.searches()) {
-            sendJson(ctx, 200, body);
-            return;
-        }
-        worker.executeBlocking(index::size, false)
+        worker.executeBlocking(
+                        () -> {
+                            body.put(
+                                    "pipeline",
+                                    new JsonObject(new java.util.TreeMap<>(
+                                            services.pipeline().describe())));
+                            return services.searches() ? index.size() : -1L;
+                        },
+                        false)
                 .onSuccess(size -> {
+                    if (!services.searches()) {
+                        sendJson(ctx, 200, body);
+                        return;
+                    }
                     body.put("indexSize", size).put("model", JsonViews.model(embedder.spec()));
                     if (index instanceof ClusterIndexReader cluster) {
                         body.put("shards", JsonViews.shards(cluster.local()));
