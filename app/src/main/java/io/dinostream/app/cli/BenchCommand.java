@@ -1,5 +1,6 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.bench.ApiBenchmark;
 import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
 import io.dinostream.bench.IndexBenchmark;
@@ -24,17 +25,29 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks: embed (model vs matmul references, memory), index (FAISS vs python3-faiss), pipeline";
+        return "benchmarks: embed (model vs matmul references, memory), index (FAISS vs python3-faiss), pipeline, api";
     }
 
     @Override
     public String help() {
         return """
-                usage: dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
+                usage: dinostream bench api [--vectors 100000] [--concurrency 1,4,16,64] [--image-concurrency 1,4,16]
+                                            [--seconds 10] [--rate 500] [--soak-seconds 0] [--hold-seconds 0]
+                                            [--output FILE]
+                       dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
+
+                api: indexes --vectors seeded vectors (the configured model's dimension) with the Kafka
+                Streams index on an in-process broker, serves them with the query API (read key required),
+                and loads it over HTTP/1.1: search by vector and by image at each concurrency (closed loop),
+                each against the same search called in process (the reference), then search by vector at
+                --rate requests/s (open loop, latency from each request's due time), then a soak at that rate
+                for --soak-seconds with p50/p99, heap after GC and resident memory per minute. Exit code 1 on
+                any error answer. --hold-seconds keeps the server up afterwards for wrk (the Lua script and
+                the command are printed).
 
                 pipeline: images per second from ingest to searchable through an in-process broker, the
                 embedder and the index (Kafka Streams, exactly-once), against the bare embedder on the same
@@ -124,6 +137,52 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
+    private static int api(Args args) throws Exception {
+        ApiBenchmark.Options options = new ApiBenchmark.Options(
+                args.intOption("vectors", 100_000, 1_000, 10_000_000),
+                intList(args.option("concurrency", "1,4,16,64"), "--concurrency"),
+                intList(args.option("image-concurrency", "1,4,16"), "--image-concurrency"),
+                Double.parseDouble(args.option("seconds", "10")),
+                Double.parseDouble(args.option("rate", "500")),
+                Double.parseDouble(args.option("soak-seconds", "0")),
+                Double.parseDouble(args.option("hold-seconds", "0")),
+                args.config,
+                Files.createTempDirectory("dinostream-bench-api"));
+        ApiBenchmark.Result result = ApiBenchmark.run(options, line -> System.err.println(line));
+        String report = String.format(
+                        "## bench api (%d cores, model backend %s)%n%n",
+                        Runtime.getRuntime().availableProcessors(),
+                        args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_BACKEND))
+                + ApiBenchmark.markdown(result);
+        System.out.print(report);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), report);
+        }
+        if (result.errors() > 0) {
+            System.err.println(result.errors() + " requests were answered with an error");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static List<Integer> intList(String raw, String option) {
+        List<Integer> values = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            try {
+                int value = Integer.parseInt(part.trim());
+                if (value < 1 || value > 4096) {
+                    throw new NumberFormatException();
+                }
+                values.add(value);
+            } catch (NumberFormatException e) {
+                throw new UsageException(
+                        option + " must be a comma-separated list of integers in [1, 4096], got '" + raw + "'");
+            }
+        }
+        return values;
+    }
+
     @Override
     public int run(List<String> rawArgs) throws Exception {
         Args args = Args.parse(
@@ -143,7 +202,13 @@ public final class BenchCommand implements Command {
                         "leak-backend",
                         "output",
                         "images",
-                        "freshness-seconds"),
+                        "freshness-seconds",
+                        "vectors",
+                        "concurrency",
+                        "image-concurrency",
+                        "rate",
+                        "soak-seconds",
+                        "hold-seconds"),
                 List.of(),
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
@@ -152,8 +217,11 @@ public final class BenchCommand implements Command {
         if (args.positional().equals(List.of("pipeline"))) {
             return pipeline(args);
         }
+        if (args.positional().equals(List.of("api"))) {
+            return api(args);
+        }
         if (!args.positional().equals(List.of("embed"))) {
-            throw new UsageException("expected the benchmark name: embed, index or pipeline");
+            throw new UsageException("expected the benchmark name: embed, index, pipeline or api");
         }
         int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

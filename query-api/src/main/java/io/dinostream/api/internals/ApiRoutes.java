@@ -161,12 +161,12 @@ final class ApiRoutes {
 
     private void search(RoutingContext ctx) {
         int k = RequestParams.k(ctx);
+        gate.check(ctx, "search");
         if (isJson(ctx)) {
             searchJson(ctx, k);
             return;
         }
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
-                .compose(image -> gate.checkImage(ctx, "search", image.bytes()).map(image))
                 .compose(image -> {
                     byte[] bytes = image.bytes();
                     JsonObject query = new JsonObject()
@@ -189,18 +189,15 @@ final class ApiRoutes {
                 .equals("application/json");
     }
 
-    /** A JSON body as it came, and parsed. */
-    private record JsonBody(byte[] raw, JsonObject json) {}
-
     /** A JSON body of at most {@value #JSON_MAX_BYTES} bytes, parsed. */
-    private static io.vertx.core.Future<JsonBody> jsonBody(RoutingContext ctx) {
+    private static io.vertx.core.Future<JsonObject> jsonBody(RoutingContext ctx) {
         return ImageBodyReader.readLimited(ctx.request(), JSON_MAX_BYTES).map(bytes -> {
             try {
                 Object parsed = io.vertx.core.json.Json.decodeValue(io.vertx.core.buffer.Buffer.buffer(bytes));
                 if (!(parsed instanceof JsonObject json)) {
                     throw ErrorCode.MALFORMED_REQUEST.exception("the JSON body must be an object");
                 }
-                return new JsonBody(bytes, json);
+                return json;
             } catch (io.vertx.core.json.DecodeException e) {
                 throw ErrorCode.MALFORMED_REQUEST.exception(
                         "the body is not valid JSON: " + RequestParams.clip(e.getMessage()));
@@ -223,16 +220,15 @@ final class ApiRoutes {
     /** {@code POST /v1/search} with a JSON body: by vector or by stored id, with a filter. */
     private void searchJson(RoutingContext ctx, int queryK) {
         jsonBody(ctx)
-                .compose(json -> {
-                    JsonObject body = json.json();
+                .compose(body -> {
                     JsonQueries.checkModel(body, embedder.spec());
                     int k = JsonQueries.k(body, queryK);
                     JsonQueries.Query query =
                             JsonQueries.query(body, embedder.spec().dimension());
-                    return gate.checkJson(ctx, "search", json.raw())
-                            .compose(valid -> worker.executeBlocking(
+                    gate.checkSearchJson(ctx, "search", body);
+                    return worker.executeBlocking(
                                     () -> timed("search", () -> index.searchShards(vectorOf(query), k, query.filter())),
-                                    false))
+                                    false)
                             .map(result -> JsonViews.searchResponse(
                                     embedder.spec(), k, query.describe(), result, tookMs(ctx)));
                 })
@@ -248,14 +244,13 @@ final class ApiRoutes {
         }
         int queryK = RequestParams.k(ctx);
         jsonBody(ctx)
-                .compose(json -> {
-                    JsonObject body = json.json();
+                .compose(body -> {
                     JsonQueries.checkModel(body, embedder.spec());
                     int k = JsonQueries.k(body, queryK);
                     List<JsonQueries.Query> queries =
                             JsonQueries.batch(body, embedder.spec().dimension());
-                    return gate.checkJson(ctx, "searchBatch", json.raw())
-                            .compose(valid -> worker.executeBlocking(
+                    gate.checkSearchJson(ctx, "searchBatch", body);
+                    return worker.executeBlocking(
                                     () -> {
                                         JsonArray answers = new JsonArray();
                                         for (JsonQueries.Query query : queries) {
@@ -267,7 +262,7 @@ final class ApiRoutes {
                                         }
                                         return answers;
                                     },
-                                    false))
+                                    false)
                             .map(answers -> new JsonObject()
                                     .put("model", JsonViews.model(embedder.spec()))
                                     .put("k", k)
@@ -285,8 +280,8 @@ final class ApiRoutes {
     private void similar(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         int k = RequestParams.k(ctx);
-        gate.check(ctx, "similarImages")
-                .compose(valid -> worker.executeBlocking(
+        gate.check(ctx, "similarImages");
+        worker.executeBlocking(
                         () -> {
                             StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
                             if (image.vector() == null) {
@@ -303,7 +298,7 @@ final class ApiRoutes {
                             }
                             return new SearchResult(others, result.missingShards());
                         },
-                        false))
+                        false)
                 .map(hits ->
                         JsonViews.searchResponse(embedder.spec(), k, new JsonObject().put("id", id), hits, tookMs(ctx)))
                 .onSuccess(body -> sendJson(ctx, 200, body))
@@ -312,8 +307,8 @@ final class ApiRoutes {
 
     private void image(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        gate.check(ctx, "getImage")
-                .compose(valid -> worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false))
+        gate.check(ctx, "getImage");
+        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
                 .onSuccess(image -> {
                     if (image.bytes() == null) {
                         ctx.fail(ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
@@ -331,8 +326,8 @@ final class ApiRoutes {
 
     private void imageMeta(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        gate.check(ctx, "getImageMeta")
-                .compose(valid -> worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false))
+        gate.check(ctx, "getImageMeta");
+        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
                 .onSuccess(image -> sendJson(ctx, 200, JsonViews.imageMeta(image)))
                 .onFailure(ctx::fail);
     }
@@ -344,8 +339,8 @@ final class ApiRoutes {
     private void thumbnail(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         int size = RequestParams.thumbnailSize(ctx);
-        gate.check(ctx, "getThumbnail")
-                .compose(valid -> worker.executeBlocking(
+        gate.check(ctx, "getThumbnail");
+        worker.executeBlocking(
                         () -> {
                             StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
                             if (image.bytes() == null) {
@@ -354,7 +349,7 @@ final class ApiRoutes {
                             }
                             return timed("thumbnail", () -> thumbnails.png(image.bytes(), size));
                         },
-                        false))
+                        false)
                 .onSuccess(png -> ctx.response()
                         .putHeader(HttpHeaders.CONTENT_TYPE, "image/png")
                         .putHeader("X-Content-Type-Options", "nosniff")

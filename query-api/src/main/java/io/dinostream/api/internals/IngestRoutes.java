@@ -51,9 +51,8 @@ final class IngestRoutes {
         String id = RequestParams.imageId(ctx);
         String metadata = metadata(ctx);
         String source = source(ctx);
+        gate.check(ctx, "putImage");
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
-                .compose(
-                        image -> gate.checkImage(ctx, "putImage", image.bytes()).map(image))
                 .compose(image -> {
                     byte[] bytes = image.bytes();
                     ImageSubmission submission = new ImageSubmission(id, bytes, source, metadata);
@@ -73,8 +72,8 @@ final class IngestRoutes {
 
     void delete(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
-        gate.check(ctx, "deleteImage")
-                .compose(valid -> acknowledged(ctx, "delete of '" + id + "'", () -> sink.delete(id)))
+        gate.check(ctx, "deleteImage");
+        acknowledged(ctx, "delete of '" + id + "'", () -> sink.delete(id))
                 .onSuccess(v -> ApiRoutes.sendJson(
                         ctx, 202, new JsonObject().put("id", id).put("status", "delete accepted")))
                 .onFailure(ctx::fail);
