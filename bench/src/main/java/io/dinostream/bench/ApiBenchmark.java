@@ -26,10 +26,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +34,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,6 +56,7 @@ public final class ApiBenchmark {
     /** What to run. */
     public record Options(
             int vectors,
+            int clusters,
             List<Integer> vectorConcurrency,
             List<Integer> imageConcurrency,
             double seconds,
@@ -92,8 +88,31 @@ public final class ApiBenchmark {
             double heapAfterGcMb,
             double residentMb) {}
 
+    /** Memory may grow this much over the soak (after its first minute), not more. */
+    static final double HEAP_GROWTH_LIMIT_MB = 16;
+
+    static final double RESIDENT_GROWTH_LIMIT_MB = 64;
+
     /** The measurements. */
-    public record Result(int vectors, int dimension, String model, List<Row> rows, List<SoakMinute> soak) {
+    public record Result(
+            int vectors,
+            int clusters,
+            int dimension,
+            String factory,
+            String model,
+            List<Row> rows,
+            List<SoakMinute> soak) {
+        /** Heap after GC and resident memory stayed within their limits from the soak's first minute on. */
+        public boolean memoryFlat() {
+            if (soak.size() < 2) {
+                return true;
+            }
+            SoakMinute first = soak.get(0);
+            SoakMinute last = soak.get(soak.size() - 1);
+            return last.heapAfterGcMb() - first.heapAfterGcMb() <= HEAP_GROWTH_LIMIT_MB
+                    && last.residentMb() - first.residentMb() <= RESIDENT_GROWTH_LIMIT_MB;
+        }
+
         public long errors() {
             return rows.stream().mapToLong(Row::errors).sum()
                     + soak.stream().mapToLong(SoakMinute::errors).sum();
@@ -121,7 +140,12 @@ public final class ApiBenchmark {
                 if (!index.awaitRunning(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("the index did not start: " + index.state());
                 }
-                publishVectors(config, spec, options.vectors(), log);
+                publishVectors(
+                        config,
+                        spec,
+                        new SyntheticVectors(spec.dimension(), options.clusters(), 42),
+                        options.vectors(),
+                        log);
                 awaitIndexed(index, options.vectors(), log);
                 ImageIndexReader reader = new ClusterIndexReader(index, Duration.ofSeconds(5), null);
                 return measure(options, embedder, reader, spec, log);
@@ -132,11 +156,11 @@ public final class ApiBenchmark {
     private static Result measure(
             Options options, ImageEmbedder embedder, ImageIndexReader reader, EmbeddingSpec spec, Consumer<String> log)
             throws Exception {
-        Random random = new Random(42);
+        SyntheticVectors source = new SyntheticVectors(spec.dimension(), options.clusters(), 42);
         List<float[]> queries = new ArrayList<>();
         List<Buffer> vectorBodies = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
-            float[] vector = unitVector(random, spec.dimension());
+            float[] vector = source.next();
             queries.add(vector);
             JsonArray array = new JsonArray();
             for (float v : vector) {
@@ -224,7 +248,7 @@ public final class ApiBenchmark {
                             window.errors(),
                             window.p50Ms(),
                             window.p99Ms(),
-                            heapAfterLastGc() / 1e6,
+                            ProcessMemory.heapUsedAfterGc() / 1e6,
                             ProcessMemory.residentBytes() / 1e6);
                     soak.add(minute);
                     log.accept(String.format(
@@ -245,7 +269,14 @@ public final class ApiBenchmark {
             server.close().await();
             vertx.close().await();
         }
-        return new Result(options.vectors(), spec.dimension(), spec.modelId() + " " + spec.modelVersion(), rows, soak);
+        return new Result(
+                options.vectors(),
+                options.clusters(),
+                spec.dimension(),
+                options.config().getString(DinostreamConfig.INDEX_FAISS_FACTORY),
+                spec.modelId() + " " + spec.modelVersion(),
+                rows,
+                soak);
     }
 
     /** Keeps serving so that an external tool (wrk) can be pointed at the server; writes its Lua script. */
@@ -317,12 +348,12 @@ public final class ApiBenchmark {
         return row;
     }
 
-    private static void publishVectors(DinostreamConfig config, EmbeddingSpec spec, int count, Consumer<String> log)
+    private static void publishVectors(
+            DinostreamConfig config, EmbeddingSpec spec, SyntheticVectors source, int count, Consumer<String> log)
             throws Exception {
         Map<String, Object> props = KafkaClients.producer(config, "bench-api-vectors");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
-        Random random = new Random(7);
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < count; i++) {
@@ -337,7 +368,7 @@ public final class ApiBenchmark {
                         Topics.EMBEDDINGS,
                         null,
                         String.format("vec-%07d", i).getBytes(StandardCharsets.UTF_8),
-                        VectorCodec.encode(unitVector(random, spec.dimension())),
+                        VectorCodec.encode(source.next()),
                         headers));
             }
             producer.flush();
@@ -363,36 +394,17 @@ public final class ApiBenchmark {
         log.accept(String.format("indexed %,d vectors in %.1f s", count, (System.nanoTime() - started) / 1e9));
     }
 
-    private static float[] unitVector(Random random, int dimension) {
-        float[] v = new float[dimension];
-        double norm = 0;
-        for (int i = 0; i < dimension; i++) {
-            v[i] = (float) random.nextGaussian();
-            norm += v[i] * v[i];
-        }
-        for (int i = 0; i < dimension; i++) {
-            v[i] /= (float) Math.sqrt(norm);
-        }
-        return v;
-    }
-
-    /** Heap in use right after the last collection of each heap pool: no forced GC during the soak. */
-    private static long heapAfterLastGc() {
-        long used = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage afterGc = pool.getCollectionUsage();
-            if (pool.getType() == MemoryType.HEAP && afterGc != null) {
-                used += afterGc.getUsed();
-            }
-        }
-        return used;
-    }
-
     public static String markdown(Result r) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%,d vectors of %d dimensions (Kafka Streams index, exact FAISS), model %s, k=%d, read key on every request.%n%n",
-                r.vectors(), r.dimension(), r.model(), K));
+                "%,d seeded unit vectors of %d dimensions (%s) in the Kafka Streams index (FAISS %s), model %s,"
+                        + " k=%d, a read key on every request.%n%n",
+                r.vectors(),
+                r.dimension(),
+                r.clusters() == 0 ? "uniform on the sphere" : r.clusters() + " Gaussian clusters, like embeddings",
+                r.factory(),
+                r.model(),
+                K));
         out.append("| query | path | load | requests | errors | per second | p50 ms | p99 ms | max ms |\n");
         out.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
@@ -428,6 +440,18 @@ public final class ApiBenchmark {
                         "| %d | %d | %d | %.2f | %.2f | %.1f | %.1f |%n",
                         m.minute(), m.requests(), m.errors(), m.p50Ms(), m.p99Ms(), m.heapAfterGcMb(), m.residentMb()));
             }
+            SoakMinute first = r.soak().get(0);
+            SoakMinute last = r.soak().get(r.soak().size() - 1);
+            out.append(String.format(
+                    "%nFrom minute 1 to minute %d: heap after GC %+.1f MB, resident %+.1f MB: %s"
+                            + " (limits %.0f MB heap, %.0f MB resident). Memory is read between minutes, after a"
+                            + " full collection, when every request of the minute has been answered.%n",
+                    last.minute(),
+                    last.heapAfterGcMb() - first.heapAfterGcMb(),
+                    last.residentMb() - first.residentMb(),
+                    r.memoryFlat() ? "flat" : "GROWING",
+                    HEAP_GROWTH_LIMIT_MB,
+                    RESIDENT_GROWTH_LIMIT_MB));
         }
         return out.toString();
     }

@@ -31,7 +31,8 @@ public final class BenchCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: dinostream bench api [--vectors 100000] [--concurrency 1,4,16,64] [--image-concurrency 1,4,16]
+                usage: dinostream bench api [--vectors 100000] [--clusters 1000] [--concurrency 1,4,16,64]
+                                            [--image-concurrency 1,4,16]
                                             [--seconds 10] [--rate 500] [--soak-seconds 0] [--hold-seconds 0]
                                             [--output FILE]
                        dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
@@ -40,7 +41,8 @@ public final class BenchCommand implements Command {
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
 
-                api: indexes --vectors seeded vectors (the configured model's dimension) with the Kafka
+                api: indexes --vectors seeded vectors (the configured model's dimension; --clusters Gaussian
+                clusters as embeddings are, 0 for uniform random) with the Kafka
                 Streams index on an in-process broker, serves them with the query API (read key required),
                 and loads it over HTTP/1.1: search by vector and by image at each concurrency (closed loop),
                 each against the same search called in process (the reference), then search by vector at
@@ -140,6 +142,7 @@ public final class BenchCommand implements Command {
     private static int api(Args args) throws Exception {
         ApiBenchmark.Options options = new ApiBenchmark.Options(
                 args.intOption("vectors", 100_000, 1_000, 10_000_000),
+                args.intOption("clusters", 1_000, 0, 1_000_000),
                 intList(args.option("concurrency", "1,4,16,64"), "--concurrency"),
                 intList(args.option("image-concurrency", "1,4,16"), "--image-concurrency"),
                 Double.parseDouble(args.option("seconds", "10")),
@@ -161,6 +164,10 @@ public final class BenchCommand implements Command {
         }
         if (result.errors() > 0) {
             System.err.println(result.errors() + " requests were answered with an error");
+            return 1;
+        }
+        if (!result.memoryFlat()) {
+            System.err.println("memory grew over the soak");
             return 1;
         }
         return 0;
@@ -204,6 +211,7 @@ public final class BenchCommand implements Command {
                         "images",
                         "freshness-seconds",
                         "vectors",
+                        "clusters",
                         "concurrency",
                         "image-concurrency",
                         "rate",

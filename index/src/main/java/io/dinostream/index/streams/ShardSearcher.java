@@ -8,7 +8,9 @@ import io.dinostream.index.store.IndexFormat;
 import io.dinostream.index.store.IndexStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
@@ -44,6 +46,9 @@ public final class ShardSearcher {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
+        if (filter.isEmpty()) {
+            return searchUnfiltered(query, k);
+        }
         List<SearchHit> all = new ArrayList<>();
         TreeSet<Integer> answered = new TreeSet<>();
         TreeSet<Integer> failed = new TreeSet<>();
@@ -57,6 +62,59 @@ public final class ShardSearcher {
         }
         all.sort(Comparator.comparingDouble(SearchHit::score).reversed());
         return new LocalResult(all.subList(0, Math.min(k, all.size())), List.copyOf(answered), List.copyOf(failed));
+    }
+
+    /** A shard's hit before its metadata is read. */
+    private record Candidate(int partition, Shard.Hit hit) {}
+
+    /**
+     * Without a filter, metadata is read only for the final k hits, after the shards' hits are merged: a
+     * store read per hit is a good part of a search's cost, and most shards' hits do not make the cut.
+     */
+    private LocalResult searchUnfiltered(float[] query, int k) {
+        List<Candidate> candidates = new ArrayList<>();
+        TreeSet<Integer> answered = new TreeSet<>();
+        TreeSet<Integer> failed = new TreeSet<>();
+        for (Shard shard : registry.shards()) {
+            try {
+                for (Shard.Hit hit : shard.search(query, k)) {
+                    candidates.add(new Candidate(shard.partition(), hit));
+                }
+                answered.add(shard.partition());
+            } catch (IllegalStateException e) {
+                failed.add(shard.partition()); // moved or closing: the caller reports it missing
+            }
+        }
+        candidates.sort(
+                Comparator.comparingDouble((Candidate c) -> c.hit().score()).reversed());
+        List<Candidate> best = candidates.subList(0, Math.min(k, candidates.size()));
+        Map<Integer, ReadOnlyKeyValueStore<Bytes, byte[]>> metaStores = new HashMap<>();
+        Map<Candidate, SearchHit> read = new HashMap<>();
+        for (Candidate candidate : best) {
+            if (failed.contains(candidate.partition())) {
+                continue;
+            }
+            try {
+                ReadOnlyKeyValueStore<Bytes, byte[]> meta = metaStores.computeIfAbsent(
+                        candidate.partition(), p -> stores.store(IndexTopology.META_STORE, p));
+                ImageMeta m = meta(meta, candidate.hit().imageId());
+                read.put(
+                        candidate,
+                        new SearchHit(candidate.hit().imageId(), candidate.hit().score(), m.metadataJson()));
+            } catch (InvalidStateStoreException e) {
+                // The shard moved between its search and the metadata read: all its hits are dropped and the
+                // partition is reported missing, as if it had not answered.
+                failed.add(candidate.partition());
+                answered.remove(candidate.partition());
+            }
+        }
+        List<SearchHit> hits = new ArrayList<>(best.size());
+        for (Candidate candidate : best) {
+            if (!failed.contains(candidate.partition())) {
+                hits.add(read.get(candidate));
+            }
+        }
+        return new LocalResult(hits, List.copyOf(answered), List.copyOf(failed));
     }
 
     private List<SearchHit> searchShard(Shard shard, float[] query, int k, SearchFilter filter) {

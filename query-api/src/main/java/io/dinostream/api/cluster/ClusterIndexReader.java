@@ -76,15 +76,18 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
     public SearchResult searchShards(float[] query, int k, SearchFilter filter) {
         String self = local.advertisedEndpoint();
         Map<String, CompletableFuture<HttpResponse<String>>> calls = new java.util.LinkedHashMap<>();
-        String body = ShardProtocol.searchRequest(query, k, filter).encode();
         // Without an advertised endpoint this instance cannot be part of a scatter-gather: it answers for
         // its own shards and names the others missing.
         List<StreamsIndex.Owner> owners = self.isBlank() ? List.of() : local.owners();
+        String body = null; // encoded once, and only when another instance is asked
         for (StreamsIndex.Owner owner : owners) {
             if (owner.endpoint().equals(self)
                     || owner.partitions().isEmpty()
                     || owner.endpoint().endsWith(":-1")) {
                 continue;
+            }
+            if (body == null) {
+                body = ShardProtocol.searchRequest(query, k, filter).encode();
             }
             HttpRequest request = HttpRequest.newBuilder(
                             URI.create("http://" + owner.endpoint() + ShardProtocol.SEARCH_PATH))
