@@ -24,7 +24,11 @@ public final class ProcessMemory {
 
     /** Peak resident set size in bytes since start or the last {@link #resetPeak()} ({@code VmHWM}), or -1. */
     public static long peakResidentBytes() {
-        return statusKilobytes("VmHWM:") * 1024;
+        // The kernel updates the high-water mark lazily (on unmap, exit and the like), so it can lag
+        // behind the current size; the peak is at least what is resident now.
+        long hwm = statusKilobytes("VmHWM:");
+        long rss = statusKilobytes("VmRSS:");
+        return hwm < 0 ? -1 : Math.max(hwm, rss) * 1024;
     }
 
     /**
