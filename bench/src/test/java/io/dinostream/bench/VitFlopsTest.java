@@ -28,7 +28,9 @@ class VitFlopsTest {
     void processMemoryIsReadOnLinux() {
         long rss = ProcessMemory.residentBytes();
         assertTrue(rss > 10L << 20, "RSS " + rss);
-        assertTrue(ProcessMemory.peakResidentBytes() >= rss);
+        // Not compared with rss: resident memory can shrink between two reads while the kernel's high-water
+        // mark is only updated lazily (and some kernels never raise it to the current size).
+        assertTrue(ProcessMemory.peakResidentBytes() > 10L << 20);
         assertTrue(ProcessMemory.heapUsedAfterGc() > 0);
     }
 }

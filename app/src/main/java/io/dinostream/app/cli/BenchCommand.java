@@ -110,11 +110,7 @@ public final class BenchCommand implements Command {
                 Files.createTempDirectory("dinostream-bench-index"));
         IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
         String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);
-        System.out.print(report);
-        String output = args.option("output", null);
-        if (output != null) {
-            Files.writeString(Path.of(output), report);
-        }
+        publish(args, report);
         return 0;
     }
 
@@ -131,11 +127,7 @@ public final class BenchCommand implements Command {
                         args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_PRESET),
                         args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_BACKEND))
                 + PipelineBenchmark.markdown(result);
-        System.out.print(report);
-        String output = args.option("output", null);
-        if (output != null) {
-            Files.writeString(Path.of(output), report);
-        }
+        publish(args, report);
         return 0;
     }
 
@@ -157,11 +149,7 @@ public final class BenchCommand implements Command {
                         Runtime.getRuntime().availableProcessors(),
                         args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_BACKEND))
                 + ApiBenchmark.markdown(result);
-        System.out.print(report);
-        String output = args.option("output", null);
-        if (output != null) {
-            Files.writeString(Path.of(output), report);
-        }
+        publish(args, report);
         if (result.errors() > 0) {
             System.err.println(result.errors() + " requests were answered with an error");
             return 1;
@@ -171,6 +159,15 @@ public final class BenchCommand implements Command {
             return 1;
         }
         return 0;
+    }
+
+    /** Prints a report, and writes it to {@code --output} when given. */
+    private static void publish(Args args, String report) throws java.io.IOException {
+        System.out.print(report);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), report);
+        }
     }
 
     private static List<Integer> intList(String raw, String option) {
@@ -293,11 +290,7 @@ public final class BenchCommand implements Command {
                     Math.max(16, leakImages / 10),
                     flat ? "flat" : "GROWING (limit 16 MB heap, 64 MB resident)"));
         }
-        System.out.print(report);
-        String output = args.option("output", null);
-        if (output != null) {
-            Files.writeString(Path.of(output), report.toString());
-        }
+        publish(args, report.toString());
         return flat ? 0 : 1;
     }
 }

@@ -92,15 +92,7 @@ public final class ImageDecoder {
      *     over the pixel limit
      */
     public RgbImage decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new ImageDecodeException("empty image: no bytes");
-        }
-        ImageFormat format = ImageFormat.sniff(bytes)
-                .orElseThrow(() -> new ImageDecodeException(
-                        "unsupported image format: " + ImageFormat.describe(bytes) + " (" + bytes.length + " bytes)"));
-        ImageReader reader = readerFor(format);
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(input, true, true);
+        return withReader(bytes, "corrupt or truncated", (reader, format) -> {
             checkedDimensions(reader, format);
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -121,14 +113,7 @@ public final class ImageDecoder {
                 image = ExifOrientation.apply(image, ExifOrientation.read(bytes));
             }
             return image;
-        } catch (ImageDecodeException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageDecodeException(
-                    "corrupt or truncated " + format + " image (" + bytes.length + " bytes): " + describe(e), e);
-        } finally {
-            reader.dispose();
-        }
+        });
     }
 
     /**
@@ -139,6 +124,20 @@ public final class ImageDecoder {
      * @throws ImageTooLargeException if the header declares more than {@link #maxPixels()} pixels
      */
     public int[] checkHeader(byte[] bytes) {
+        return withReader(bytes, "corrupt header of", this::checkedDimensions);
+    }
+
+    /** What to do with an ImageIO reader positioned on the image. */
+    @FunctionalInterface
+    private interface ReaderTask<T> {
+        T run(ImageReader reader, ImageFormat format) throws IOException;
+    }
+
+    /**
+     * Sniffs the format, opens an ImageIO reader on the bytes and runs {@code task}; every failure becomes an
+     * {@link ImageDecodeException} (its message starting with {@code failure} for ImageIO's own errors).
+     */
+    private static <T> T withReader(byte[] bytes, String failure, ReaderTask<T> task) {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException("empty image: no bytes");
         }
@@ -148,12 +147,12 @@ public final class ImageDecoder {
         ImageReader reader = readerFor(format);
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, true, true);
-            return checkedDimensions(reader, format);
+            return task.run(reader, format);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(
-                    "corrupt " + format + " image header (" + bytes.length + " bytes): " + describe(e), e);
+                    failure + " " + format + " image (" + bytes.length + " bytes): " + describe(e), e);
         } finally {
             reader.dispose();
         }
