@@ -308,19 +308,8 @@ final class ApiRoutes {
     private void image(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         gate.check(ctx, "getImage");
-        worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
-                .onSuccess(image -> {
-                    if (image.bytes() == null) {
-                        ctx.fail(ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
-                                "image '" + id + "' has a vector but its bytes are not stored"));
-                        return;
-                    }
-                    ctx.response()
-                            .putHeader(HttpHeaders.CONTENT_TYPE, imageContentType(image))
-                            .putHeader("X-Content-Type-Options", "nosniff")
-                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                            .end(Buffer.buffer(image.bytes()));
-                })
+        worker.executeBlocking(() -> withBytes(id), false)
+                .onSuccess(image -> sendImage(ctx, imageContentType(image), image.bytes()))
                 .onFailure(ctx::fail);
     }
 
@@ -341,21 +330,30 @@ final class ApiRoutes {
         int size = RequestParams.thumbnailSize(ctx);
         gate.check(ctx, "getThumbnail");
         worker.executeBlocking(
-                        () -> {
-                            StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
-                            if (image.bytes() == null) {
-                                throw ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
-                                        "image '" + id + "' has a vector but its bytes are not stored");
-                            }
-                            return timed("thumbnail", () -> thumbnails.png(image.bytes(), size));
-                        },
+                        () -> timed(
+                                "thumbnail", () -> thumbnails.png(withBytes(id).bytes(), size)),
                         false)
-                .onSuccess(png -> ctx.response()
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "image/png")
-                        .putHeader("X-Content-Type-Options", "nosniff")
-                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                        .end(Buffer.buffer(png)))
+                .onSuccess(png -> sendImage(ctx, "image/png", png))
                 .onFailure(ctx::fail);
+    }
+
+    /** The stored image, which must have its bytes. Runs on a worker. */
+    private StoredImage withBytes(String id) {
+        StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
+        if (image.bytes() == null) {
+            throw ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
+                    "image '" + id + "' has a vector but its bytes are not stored");
+        }
+        return image;
+    }
+
+    /** Image bytes with a type a browser will not second-guess (no sniffing) and no caching. */
+    private static void sendImage(RoutingContext ctx, String contentType, byte[] bytes) {
+        ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .end(Buffer.buffer(bytes));
     }
 
     private void health(RoutingContext ctx) {
