@@ -15,9 +15,10 @@ public final class GradientClipping {
     public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
         double squares = 0;
         for (NDArray g : gradients) {
-            try (NDArray s = g.pow(2).sum()) {
-                squares +=
-                        s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            // Every temporary closed here: this runs once a step, often outside a step's NDScope.
+            try (NDArray square = g.pow(2);
+                    NDArray sum = square.sum()) {
+                squares += sum.toFloatArray()[0];
             }
         }
         double norm = Math.sqrt(squares);
