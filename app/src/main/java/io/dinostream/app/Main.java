@@ -4,11 +4,13 @@ import io.dinostream.app.cli.BenchCommand;
 import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
 import io.dinostream.app.cli.DemoCommand;
+import io.dinostream.app.cli.EvalCommand;
 import io.dinostream.app.cli.IndexCommand;
 import io.dinostream.app.cli.IngestCommand;
 import io.dinostream.app.cli.ModelCommand;
 import io.dinostream.app.cli.SearchCommand;
 import io.dinostream.app.cli.ServeCommand;
+import io.dinostream.app.cli.TrainCommand;
 import io.dinostream.app.cli.UsageException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +37,8 @@ public final class Main {
                 new SearchCommand(),
                 new ModelCommand(),
                 new IndexCommand(),
+                new TrainCommand(),
+                new EvalCommand(),
                 new BenchCommand())) {
             commands.put(command.name(), command);
         }

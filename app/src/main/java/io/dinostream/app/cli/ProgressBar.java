@@ -39,6 +39,11 @@ public final class ProgressBar {
 
     /** Shows {@code done} items finished. Cheap to call often: it redraws at most ten times a second. */
     public synchronized void update(long done) {
+        update(done, "");
+    }
+
+    /** As {@link #update(long)}, with a short text after the bar (e.g. {@code loss 9.81 lr 1.2e-03}). */
+    public synchronized void update(long done, String detail) {
         long now = System.nanoTime();
         long minInterval = terminal ? 100_000_000L : 5_000_000_000L;
         if (done == lastValue || (done < total && now - lastPrintNanos < minInterval)) {
@@ -69,8 +74,11 @@ public final class ProgressBar {
                         100 * done / total,
                         done / divisor / seconds,
                         unit);
+        if (!detail.isEmpty()) {
+            line = line + " " + detail;
+        }
         if (terminal) {
-            out.print("\r" + line);
+            out.print("\r" + line + "\u001b[K");
             if (done >= total) {
                 out.println();
             }

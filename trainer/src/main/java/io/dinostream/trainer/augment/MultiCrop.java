@@ -85,7 +85,7 @@ public final class MultiCrop {
     }
 
     /** {@code (x / 255 - mean) / std} per channel, CHW. */
-    static float[] normalise(RgbImage image) {
+    public static float[] normalise(RgbImage image) {
         float[] mean = Preprocessor.mean();
         float[] std = Preprocessor.std();
         int plane = image.width() * image.height();

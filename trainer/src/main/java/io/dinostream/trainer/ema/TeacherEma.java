@@ -28,8 +28,8 @@ public final class TeacherEma {
                 throw new IllegalArgumentException(
                         e.getKey() + ": teacher " + t.getShape() + ", student " + s.getShape());
             }
-            try (NDArray share = s.stopGradient().mul(1 - momentum)) {
-                t.muli(momentum).addi(share);
+            try (NDArray share = s.stopGradient().mul((float) (1 - momentum))) {
+                t.muli((float) momentum).addi(share);
             }
         }
     }

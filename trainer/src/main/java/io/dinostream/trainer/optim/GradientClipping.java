@@ -25,7 +25,7 @@ public final class GradientClipping {
         double coefficient = maxNorm / (norm + 1e-6);
         if (coefficient < 1) {
             for (NDArray g : gradients) {
-                g.muli(coefficient);
+                g.muli((float) coefficient);
             }
         }
         return norm;

@@ -1,0 +1,177 @@
+package io.dinostream.app.cli;
+
+import io.dinostream.trainer.config.TrainConfig;
+import io.dinostream.trainer.data.Datasets;
+import io.dinostream.trainer.data.ImageDataset;
+import io.dinostream.trainer.eval.KnnEvaluation;
+import io.dinostream.trainer.ssl.StepLosses;
+import io.dinostream.trainer.ssl.StepSchedule;
+import io.dinostream.trainer.train.Checkpoint;
+import io.dinostream.trainer.train.EpochMetrics;
+import io.dinostream.trainer.train.SslTrainer;
+import io.dinostream.trainer.train.TrainListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code dinostream train}: DINOv2 self-supervised training from scratch (docs/training.md). */
+public final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "self-supervised DINOv2 training (DINO + iBOT + KoLeo) into a run directory, resumable";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: dinostream train --preset fmnist-vit-tiny --data fashion-mnist:train --out runs/X
+                                        [--epochs N] [--batch-size N] [--images-per-epoch N] [--seed N]
+
+                Trains a student ViT and its EMA teacher with the DINOv2 recipe. The run directory gets
+                losses.csv (every step), checkpoint/ (every epoch: weights, optimizer, resolved config
+                and metrics), model.safetensors (the teacher backbone, loadable by the embedder:
+                --model-weights runs/X/model.safetensors) and curves.png (loss and k-NN per epoch).
+                Running the same command again resumes from the checkpoint, repeating exactly what the
+                uninterrupted run would have done.
+
+                options:
+                  --preset NAME          %s (default fmnist-vit-tiny)
+                  --data SPEC            training images, labels unused (default fashion-mnist:train)
+                  --out DIR              the run directory (required)
+                  --epochs N             epochs (default: the preset's)
+                  --batch-size N         images per step (default: the preset's)
+                  --images-per-epoch N   use only the first N images of each epoch's shuffle (default all)
+                  --seed N               seed of every random choice (default 0)
+                  --centering NAME       sinkhorn_knopp (default) or softmax
+                  --eval-data SPEC       k-NN queries after each epoch (default fashion-mnist:test; none)
+                  --eval-bank N          training images in the k-NN bank (default 10000)
+                  --eval-queries N       query images (default 2000)
+                  --stop-after N         stop after N iterations in total, with a checkpoint (to resume later)
+                """
+                .formatted(TrainConfig.presetNames());
+    }
+
+    @Override
+    public int run(List<String> rawArgs) throws Exception {
+        Args args = Args.parse(
+                rawArgs,
+                List.of(
+                        "preset",
+                        "data",
+                        "out",
+                        "epochs",
+                        "batch-size",
+                        "images-per-epoch",
+                        "seed",
+                        "centering",
+                        "eval-data",
+                        "eval-bank",
+                        "eval-queries",
+                        "stop-after"),
+                List.of(),
+                Map.of());
+        if (!args.positional().isEmpty()) {
+            throw new UsageException("unexpected argument " + args.positional().get(0));
+        }
+        String out = args.option("out", null);
+        if (out == null) {
+            throw new UsageException("--out is required");
+        }
+        Path runDir = Path.of(out);
+        TrainConfig config = resolveConfig(args, runDir);
+        ImageDataset data = Datasets.open(args.option("data", "fashion-mnist:train"));
+        String evalSpec = args.option("eval-data", "fashion-mnist:test");
+        KnnEvaluation evaluation = evalSpec.equals("none")
+                ? null
+                : new KnnEvaluation(
+                        data,
+                        Datasets.open(evalSpec),
+                        args.intOption("eval-bank", 10_000, 1, Integer.MAX_VALUE),
+                        args.intOption("eval-queries", 2_000, 1, Integer.MAX_VALUE));
+        Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve("config.json"), config.toJson());
+        System.err.println("training " + config.preset() + " on " + data.describe() + " into " + runDir);
+        System.err.println(
+                "model: " + config.model().toDinoV2Config(config.preset()).summary());
+        if (evaluation != null) {
+            System.err.println("evaluation after each epoch: " + evaluation.describe());
+        }
+        long stopAfter = args.intOption("stop-after", 0, 0, Integer.MAX_VALUE);
+        ProgressListener listener = new ProgressListener();
+        SslTrainer.Result result = new SslTrainer(config, data, runDir, evaluation, stopAfter).run(listener);
+        listener.bar.finish();
+        System.out.println((result.finished() ? "finished" : "stopped") + " after " + result.iterations()
+                + " iterations; model: " + result.model() + ", curves: " + runDir.resolve("curves.png"));
+        return 0;
+    }
+
+    private static TrainConfig resolveConfig(Args args, Path runDir) throws Exception {
+        Optional<Path> checkpoint = Checkpoint.find(runDir);
+        if (checkpoint.isPresent()) {
+            TrainConfig saved = Checkpoint.config(checkpoint.get());
+            System.err.println("resuming from " + checkpoint.get() + " with its saved config");
+            for (String option : List.of("preset", "epochs", "batch-size", "images-per-epoch", "seed", "centering")) {
+                if (args.option(option, null) != null) {
+                    throw new UsageException("--" + option + " cannot change a run that has a checkpoint ("
+                            + checkpoint.get() + "); use a new --out");
+                }
+            }
+            return saved;
+        }
+        TrainConfig config = TrainConfig.preset(args.option("preset", "fmnist-vit-tiny"));
+        TrainConfig.OptimSpec o = config.optim();
+        config = config.withRun(
+                args.intOption("epochs", o.epochs(), 1, 100_000),
+                args.intOption("batch-size", o.batchSize(), 2, 65_536),
+                args.intOption("images-per-epoch", o.imagesPerEpoch(), 0, Integer.MAX_VALUE));
+        config = config.withSeed(args.intOption("seed", 0, 0, Integer.MAX_VALUE));
+        String centering = args.option("centering", null);
+        if (centering != null) {
+            config = config.withCentering(centering);
+        }
+        return config;
+    }
+
+    /** A progress bar over iterations with loss, learning rate and images/s; a line per epoch. */
+    static final class ProgressListener implements TrainListener {
+        ProgressBar bar;
+
+        @Override
+        public void onStep(long i, long total, StepLosses l, StepSchedule s, double imagesPerSecond) {
+            if (bar == null) {
+                bar = new ProgressBar(System.err, "train", total);
+            }
+            bar.update(
+                    i + 1,
+                    String.format(Locale.ROOT, "loss %.3f lr %.2e %.0f img/s", l.total(), s.lr(), imagesPerSecond));
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+            if (bar != null) {
+                bar.finish();
+            }
+            System.err.printf(
+                    Locale.ROOT,
+                    "%nepoch %d: loss %.4f (dino local %.4f, global %.4f, koleo %.4f, ibot %.4f)"
+                            + " k-NN top-1 %.2f%% %.0f img/s %.0f s%n",
+                    m.epoch(),
+                    m.loss(),
+                    m.dinoLocal(),
+                    m.dinoGlobal(),
+                    m.koleo(),
+                    m.ibot(),
+                    m.knnTop1(),
+                    m.imagesPerSecond(),
+                    m.seconds());
+        }
+    }
+}
