@@ -4,6 +4,7 @@ import io.dinostream.app.cli.BenchCommand;
 import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
 import io.dinostream.app.cli.DemoCommand;
+import io.dinostream.app.cli.DistillCommand;
 import io.dinostream.app.cli.EvalCommand;
 import io.dinostream.app.cli.IndexCommand;
 import io.dinostream.app.cli.IngestCommand;
@@ -38,6 +39,7 @@ public final class Main {
                 new ModelCommand(),
                 new IndexCommand(),
                 new TrainCommand(),
+                new DistillCommand(),
                 new EvalCommand(),
                 new BenchCommand())) {
             commands.put(command.name(), command);

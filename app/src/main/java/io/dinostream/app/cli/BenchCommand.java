@@ -5,10 +5,14 @@ import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
 import io.dinostream.bench.IndexBenchmark;
 import io.dinostream.bench.PipelineBenchmark;
+import io.dinostream.bench.TrainBenchmark;
+import io.dinostream.trainer.config.TrainConfig;
+import io.dinostream.trainer.data.FashionMnistImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code dinostream bench embed}: model speed against a same-run reference, and memory flatness. */
@@ -36,6 +40,7 @@ public final class BenchCommand implements Command {
                                             [--seconds 10] [--rate 500] [--soak-seconds 0] [--hold-seconds 0]
                                             [--output FILE]
                        dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
+                       dinostream bench train [--preset fmnist-vit-tiny] [--batch-size N] [--steps 20] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
@@ -50,6 +55,11 @@ public final class BenchCommand implements Command {
                 for --soak-seconds with p50/p99, heap after GC and resident memory per minute. Exit code 1 on
                 any error answer. --hold-seconds keeps the server up afterwards for wrk (the Lua script and
                 the command are printed).
+
+                train: self-supervised training steps on Fashion-MNIST (augmentation inline): images per
+                second, the time of each phase of a step, and the share outside the student's forward and
+                backward; the reference is the bare student backbone's forward and backward on the same
+                crops, in the same run. The engine's default device is used (a GPU when the engine has one).
 
                 pipeline: images per second from ingest to searchable through an in-process broker, the
                 embedder and the index (Kafka Streams, exactly-once), against the bare embedder on the same
@@ -128,6 +138,55 @@ public final class BenchCommand implements Command {
                         args.config.getString(io.dinostream.common.config.DinostreamConfig.MODEL_BACKEND))
                 + PipelineBenchmark.markdown(result);
         publish(args, report);
+        return 0;
+    }
+
+    private static int train(Args args) throws Exception {
+        TrainConfig preset = TrainConfig.preset(args.option("preset", "fmnist-vit-tiny"));
+        TrainConfig config = preset.withRun(
+                preset.optim().epochs(),
+                args.intOption("batch-size", preset.optim().batchSize(), 2, 65_536),
+                0);
+        int steps = args.intOption("steps", 20, 1, 100_000);
+        TrainBenchmark.Result r = TrainBenchmark.run(
+                config, FashionMnistImages.load("train"), 3, steps, line -> System.err.println(line));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "## bench train (%d cores, %s, batch %d, %d steps)%n%n",
+                Runtime.getRuntime().availableProcessors(),
+                r.device(),
+                r.batchSize(),
+                r.steps()));
+        out.append("| phase | ms / step | share |\n|---|---:|---:|\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "| augmentation (Java, %d images x %d crops) | %.1f | %.1f%% |%n",
+                r.batchSize(),
+                2 + config.crops().localCrops(),
+                r.augmentSecondsPerStep() * 1e3,
+                100 * r.augmentSecondsPerStep() / r.stepSeconds()));
+        r.secondsPerStep()
+                .forEach((phase, seconds) -> out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.1f | %.1f%% |%n",
+                        phase.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                        seconds * 1e3,
+                        100 * seconds / r.stepSeconds())));
+        out.append(String.format(Locale.ROOT, "| **step** | **%.1f** | 100%% |%n%n", r.stepSeconds() * 1e3));
+        out.append(String.format(
+                Locale.ROOT,
+                "training: %.1f images/s; outside the student's forward and backward: %.1f%% of the step;%n"
+                        + "reference, bare student forward+backward on the same crops: %.1f ms/step; step / reference = %.2f%n",
+                r.imagesPerSecond(),
+                100 * r.outsideModelShare(),
+                r.bareModelSecondsPerStep() * 1e3,
+                r.ratioToBareModel()));
+        System.out.print(out);
+        String output = args.option("output", null);
+        if (output != null) {
+            Files.writeString(Path.of(output), out.toString());
+        }
         return 0;
     }
 
@@ -213,7 +272,10 @@ public final class BenchCommand implements Command {
                         "image-concurrency",
                         "rate",
                         "soak-seconds",
-                        "hold-seconds"),
+                        "hold-seconds",
+                        "preset",
+                        "batch-size",
+                        "steps"),
                 List.of(),
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
@@ -225,8 +287,11 @@ public final class BenchCommand implements Command {
         if (args.positional().equals(List.of("api"))) {
             return api(args);
         }
+        if (args.positional().equals(List.of("train"))) {
+            return train(args);
+        }
         if (!args.positional().equals(List.of("embed"))) {
-            throw new UsageException("expected the benchmark name: embed, index, pipeline or api");
+            throw new UsageException("expected the benchmark name: embed, index, pipeline, api or train");
         }
         int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

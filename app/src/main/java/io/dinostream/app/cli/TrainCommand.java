@@ -8,6 +8,7 @@ import io.dinostream.trainer.ssl.StepLosses;
 import io.dinostream.trainer.ssl.StepSchedule;
 import io.dinostream.trainer.train.Checkpoint;
 import io.dinostream.trainer.train.EpochMetrics;
+import io.dinostream.trainer.train.RunSetup;
 import io.dinostream.trainer.train.SslTrainer;
 import io.dinostream.trainer.train.TrainListener;
 import java.nio.file.Files;
@@ -86,7 +87,12 @@ public final class TrainCommand implements Command {
             throw new UsageException("--out is required");
         }
         Path runDir = Path.of(out);
-        TrainConfig config = resolveConfig(args, runDir);
+        TrainConfig config = resolveConfig(args, runDir, "preset", "fmnist-vit-tiny");
+        return execute(args, config, runDir, RunSetup.selfSupervised(), "training");
+    }
+
+    /** Runs a training or distillation with the shared options (data, evaluation, stop) and a progress bar. */
+    static int execute(Args args, TrainConfig config, Path runDir, RunSetup setup, String what) throws Exception {
         ImageDataset data = Datasets.open(args.option("data", "fashion-mnist:train"));
         String evalSpec = args.option("eval-data", "fashion-mnist:test");
         KnnEvaluation evaluation = evalSpec.equals("none")
@@ -98,7 +104,7 @@ public final class TrainCommand implements Command {
                         args.intOption("eval-queries", 2_000, 1, Integer.MAX_VALUE));
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), config.toJson());
-        System.err.println("training " + config.preset() + " on " + data.describe() + " into " + runDir);
+        System.err.println(what + " " + config.preset() + " on " + data.describe() + " into " + runDir);
         System.err.println(
                 "model: " + config.model().toDinoV2Config(config.preset()).summary());
         if (evaluation != null) {
@@ -106,19 +112,24 @@ public final class TrainCommand implements Command {
         }
         long stopAfter = args.intOption("stop-after", 0, 0, Integer.MAX_VALUE);
         ProgressListener listener = new ProgressListener();
-        SslTrainer.Result result = new SslTrainer(config, data, runDir, evaluation, stopAfter).run(listener);
-        listener.bar.finish();
+        SslTrainer.Result result = new SslTrainer(config, data, runDir, evaluation, stopAfter, setup).run(listener);
+        if (listener.bar != null) {
+            listener.bar.finish();
+        }
         System.out.println((result.finished() ? "finished" : "stopped") + " after " + result.iterations()
                 + " iterations; model: " + result.model() + ", curves: " + runDir.resolve("curves.png"));
         return 0;
     }
 
-    private static TrainConfig resolveConfig(Args args, Path runDir) throws Exception {
+    /** The checkpoint's config when resuming (overrides refused), else the preset with the options applied. */
+    static TrainConfig resolveConfig(Args args, Path runDir, String presetOption, String defaultPreset)
+            throws Exception {
         Optional<Path> checkpoint = Checkpoint.find(runDir);
         if (checkpoint.isPresent()) {
             TrainConfig saved = Checkpoint.config(checkpoint.get());
             System.err.println("resuming from " + checkpoint.get() + " with its saved config");
-            for (String option : List.of("preset", "epochs", "batch-size", "images-per-epoch", "seed", "centering")) {
+            for (String option :
+                    List.of(presetOption, "epochs", "batch-size", "images-per-epoch", "seed", "centering")) {
                 if (args.option(option, null) != null) {
                     throw new UsageException("--" + option + " cannot change a run that has a checkpoint ("
                             + checkpoint.get() + "); use a new --out");
@@ -126,7 +137,7 @@ public final class TrainCommand implements Command {
             }
             return saved;
         }
-        TrainConfig config = TrainConfig.preset(args.option("preset", "fmnist-vit-tiny"));
+        TrainConfig config = TrainConfig.preset(args.option(presetOption, defaultPreset));
         TrainConfig.OptimSpec o = config.optim();
         config = config.withRun(
                 args.intOption("epochs", o.epochs(), 1, 100_000),

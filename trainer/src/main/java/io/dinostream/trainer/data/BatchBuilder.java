@@ -22,7 +22,18 @@ public final class BatchBuilder {
     private final int[][] orderCache = new int[1][];
     private int cachedEpoch = -1;
 
+    private final boolean wholeCrops;
+
     public BatchBuilder(ImageDataset data, TrainConfig config) {
+        this(data, config, false);
+    }
+
+    /**
+     * @param wholeCrops distillation: every patch of every global crop is selected for iBOT, and none is
+     *     hidden from the student
+     */
+    public BatchBuilder(ImageDataset data, TrainConfig config, boolean wholeCrops) {
+        this.wholeCrops = wholeCrops;
         this.data = data;
         this.config = config;
         TrainConfig.CropSpec c = config.crops();
@@ -76,14 +87,24 @@ public final class BatchBuilder {
             }
         });
         TrainConfig.LossSpec loss = config.loss();
-        BatchMasks masks = BatchMasks.draw(
-                2 * b,
-                masking,
-                loss.maskRatioMin(),
-                loss.maskRatioMax(),
-                loss.maskProbability(),
-                new Random(mix(seed, iteration, -1)));
+        BatchMasks masks = wholeCrops
+                ? allPatches(2 * b)
+                : BatchMasks.draw(
+                        2 * b,
+                        masking,
+                        loss.maskRatioMin(),
+                        loss.maskRatioMax(),
+                        loss.maskProbability(),
+                        new Random(mix(seed, iteration, -1)));
         return new SslBatch(b, global, c.globalSize(), local, c.localCrops(), c.localSize(), masks);
+    }
+
+    private BatchMasks allPatches(int crops) {
+        boolean[][] all = new boolean[crops][masking.patches()];
+        for (boolean[] row : all) {
+            java.util.Arrays.fill(row, true);
+        }
+        return BatchMasks.of(all);
     }
 
     /** The epoch's order of the first {@code imagesPerEpoch} of a seeded permutation of the dataset. */

@@ -25,11 +25,10 @@ public final class SinkhornKnopp {
             throw new IllegalArgumentException("teacher logits must be (B, K), got " + teacherLogits.getShape());
         }
         long prototypes = teacherLogits.getShape().get(1);
-        NDArray q = teacherLogits
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                .div(temperature)
-                .exp()
-                .transpose(); // (K, B)
+        NDArray logits = teacherLogits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        // Shifted by the largest logit before exp (the first normalisation cancels any constant factor):
+        // the reference's plain exp overflows float32 once logit / temperature passes 88.
+        NDArray q = logits.sub(logits.max()).div(temperature).exp().transpose(); // (K, B)
         q = q.div(q.sum());
         for (int i = 0; i < iterations; i++) {
             q = q.div(q.sum(new int[] {1}, true)).div(prototypes); // each prototype's total: 1/K

@@ -2,6 +2,7 @@ package io.dinostream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 
 /**
  * The softmax-centering of teacher logits (DINO's original centering): {@code softmax((t - c) / T)} with
@@ -53,7 +54,7 @@ public final class TeacherCentering implements AutoCloseable {
                 : teacherLogits
                         .sum(new int[] {0}, true)
                         .div(teacherLogits.getShape().get(0));
-        mean.attach(manager);
+        keep(mean);
         if (pendingMean != null) {
             pendingMean.close();
         }
@@ -66,11 +67,17 @@ public final class TeacherCentering implements AutoCloseable {
             return;
         }
         NDArray next = center.mul(momentum).add(pendingMean.mul(1 - momentum)).reshape(center.getShape());
-        next.attach(manager);
+        keep(next);
         center.close();
         pendingMean.close();
         center = next;
         pendingMean = null;
+    }
+
+    /** Moves a kept array to the long-lived manager and out of any step's {@link NDScope}, which would close it. */
+    private void keep(NDArray array) {
+        array.attach(manager);
+        NDScope.unregister(array);
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.Random;
  */
 public final class DinoHead extends DinoLayer {
     static final float NORMALISE_EPS = 1e-12f;
+    /** Added to squared norms before the square root: far below float32 resolution of any real norm. */
+    static final float TINY = 1e-30f;
 
     private final int inDim;
     private final int hiddenDim;
@@ -51,7 +53,8 @@ public final class DinoHead extends DinoLayer {
         public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
             NDArray g = value(ps, weightG, x, training);
             NDArray v = value(ps, weightV, x, training);
-            NDArray w = v.mul(g).div(v.pow(2).sum(new int[] {1}, true).sqrt());
+            // The tiny term under the root keeps the gradient finite for an all-zero row (sqrt'(0) is infinite).
+            NDArray w = v.mul(g).div(v.pow(2).sum(new int[] {1}, true).add(TINY).sqrt());
             return x.matMul(w.transpose());
         }
     }
@@ -61,7 +64,8 @@ public final class DinoHead extends DinoLayer {
         NDArray h = Activation.gelu(first.apply(ps, x, training));
         h = Activation.gelu(second.apply(ps, h, training));
         NDArray bottleneck = third.apply(ps, h, training);
-        NDArray norms = bottleneck.pow(2).sum(new int[] {-1}, true).sqrt().clip(NORMALISE_EPS, Float.MAX_VALUE);
+        NDArray norms =
+                bottleneck.pow(2).sum(new int[] {-1}, true).add(TINY).sqrt().clip(NORMALISE_EPS, Float.MAX_VALUE);
         return last.apply(ps, bottleneck.div(norms), training);
     }
 

@@ -51,6 +51,8 @@ public final class SslMetaArch implements AutoCloseable {
     private final TrainConfig config;
     private final SslNetwork student;
     private final SslNetwork teacher;
+    private final SslNetwork ema;
+    private final boolean maskStudent;
     private final AdamW optimizer;
     private final TeacherTargets targets;
     private final DinoClsLoss dinoLoss;
@@ -59,12 +61,38 @@ public final class SslMetaArch implements AutoCloseable {
     private final ParameterStore parameterStore;
     private final List<Parameter> backboneParameters;
     private final List<Parameter> headParameters;
+    private long skippedSteps;
+    private String lastSkipCause = "none";
 
-    public SslMetaArch(NDManager manager, TrainConfig config, SslNetwork student, SslNetwork teacher) {
+    /** Self-supervised training: the teacher is the EMA of the student, the student sees masked crops. */
+    public static SslMetaArch selfDistillation(
+            NDManager manager, TrainConfig config, SslNetwork student, SslNetwork teacher) {
+        return new SslMetaArch(manager, config, student, teacher, teacher, true);
+    }
+
+    /**
+     * Distillation (the paper's section 5): a frozen teacher, the student sees whole crops (iBOT on all
+     * patches of the global crops, as the batch's masks select), no stochastic depth, and the EMA of the
+     * student, {@code ema}, is the result.
+     */
+    public static SslMetaArch distillation(
+            NDManager manager, TrainConfig config, SslNetwork student, SslNetwork frozenTeacher, SslNetwork ema) {
+        return new SslMetaArch(manager, config, student, frozenTeacher, ema, false);
+    }
+
+    private SslMetaArch(
+            NDManager manager,
+            TrainConfig config,
+            SslNetwork student,
+            SslNetwork teacher,
+            SslNetwork ema,
+            boolean maskStudent) {
         this.manager = manager;
         this.config = config;
         this.student = student;
         this.teacher = teacher;
+        this.ema = ema;
+        this.maskStudent = maskStudent;
         this.parameterStore = new ParameterStore(manager, false);
         TrainConfig.OptimSpec o = config.optim();
         Map<String, ParameterGroups.Group> groups = new LinkedHashMap<>();
@@ -90,7 +118,7 @@ public final class SslMetaArch implements AutoCloseable {
                 new ArrayList<>(student.parameters(SslNetwork.BACKBONE).values());
         this.headParameters =
                 new ArrayList<>(student.parameters(SslNetwork.HEAD).values());
-        setDropPath(student, config.model().dropPathRate());
+        setDropPath(student, maskStudent ? config.model().dropPathRate() : 0);
     }
 
     /** The reference's linearly increasing rates, {@code linspace(0, rate, depth)}. */
@@ -109,6 +137,16 @@ public final class SslMetaArch implements AutoCloseable {
         return teacher;
     }
 
+    /** The network that follows the student by EMA: the teacher, or the distilled result. */
+    public SslNetwork ema() {
+        return ema;
+    }
+
+    /** Whether the EMA network is a third one (distillation), to be saved as well. */
+    public boolean separateEma() {
+        return ema != teacher;
+    }
+
     public AdamW optimizer() {
         return optimizer;
     }
@@ -123,8 +161,13 @@ public final class SslMetaArch implements AutoCloseable {
      * @param randomSeed seeds the engine's generator (stochastic depth) so the step is reproducible
      */
     public StepLosses step(SslBatch batch, StepSchedule schedule, int randomSeed) {
+        return step(batch, schedule, randomSeed, new StepTimer());
+    }
+
+    /** As {@link #step(SslBatch, StepSchedule, int)}, charging each phase's time to {@code timer}. */
+    public StepLosses step(SslBatch batch, StepSchedule schedule, int randomSeed, StepTimer timer) {
+        timer.start();
         Engine.getInstance().setRandomSeed(randomSeed);
-        optimizer.zeroGradients();
         StepLosses losses;
         try (NDScope scope = new NDScope()) {
             int b = batch.images();
@@ -146,6 +189,7 @@ public final class SslMetaArch implements AutoCloseable {
             NDArray maskIndices = masked > 0 ? manager.create(batch.masks().maskedIndices()) : null;
             NDArray maskWeights = masked > 0 ? manager.create(batch.masks().weights()) : null;
             float teacherTemp = (float) schedule.teacherTemp();
+            timer.lap(StepTimer.Phase.INPUT);
 
             // Teacher: outside the gradient collector, so nothing is recorded.
             FeatureOutputs t = teacher.backbone().forwardFeatures(parameterStore, global, null, false);
@@ -157,6 +201,7 @@ public final class SslMetaArch implements AutoCloseable {
             NDArray teacherLogits = teacher.head().apply(parameterStore, teacherIn, false);
             NDArray clsTargets = targets.cls(teacherLogits.get(":" + 2 * b), teacherTemp);
             NDArray patchTargets = masked > 0 ? targets.patches(teacherLogits.get(2 * b + ":"), teacherTemp) : null;
+            timer.lap(StepTimer.Phase.TEACHER);
 
             TrainConfig.LossSpec w = config.loss();
             double localTerms = 2.0 * batch.localCrops();
@@ -167,18 +212,24 @@ public final class SslMetaArch implements AutoCloseable {
             NDArray koleo = null;
             NDArray ibot = null;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                FeatureOutputs sg = student.backbone().forwardFeatures(parameterStore, global, masks, true);
+                FeatureOutputs sg =
+                        student.backbone().forwardFeatures(parameterStore, global, maskStudent ? masks : null, true);
                 NDArray studentIn = masked > 0
                         ? NDArrays.concat(new NDList(sg.clsToken(), gatherPatches(sg.patchTokens(), maskIndices)))
                         : sg.clsToken();
                 NDArray studentLogits = student.head().apply(parameterStore, studentIn, true);
+                NDArray studentLocal = null;
+                if (local != null) {
+                    FeatureOutputs sl = student.backbone().forwardFeatures(parameterStore, local, null, true);
+                    studentLocal = student.head().apply(parameterStore, sl.clsToken(), true);
+                }
+                timer.lap(StepTimer.Phase.STUDENT_FORWARD);
+
                 NDArray studentGlobalCls = studentLogits.get(":" + 2 * b);
                 dinoGlobal = dinoLoss.loss(List.of(studentGlobalCls), List.of(clsTargets))
                         .mul((float) (2.0 / (globalTerms + localTerms)));
                 total = dinoGlobal.mul((float) w.dinoWeight());
-                if (local != null) {
-                    FeatureOutputs sl = student.backbone().forwardFeatures(parameterStore, local, null, true);
-                    NDArray studentLocal = student.head().apply(parameterStore, sl.clsToken(), true);
+                if (studentLocal != null) {
                     dinoLocal = dinoLoss.loss(chunks(studentLocal, batch.localCrops()), chunks(clsTargets, 2))
                             .div((float) (globalTerms + localTerms));
                     total = total.add(dinoLocal.mul((float) w.dinoWeight()));
@@ -196,7 +247,9 @@ public final class SslMetaArch implements AutoCloseable {
                     ibot = ibotLoss.maskedLoss(studentLogits.get(2 * b + ":"), patchTargets, masks, null, maskWeights);
                     total = total.add(ibot.mul((float) w.ibotWeight()));
                 }
+                timer.lap(StepTimer.Phase.LOSSES);
                 collector.backward(total);
+                timer.lap(StepTimer.Phase.BACKWARD);
             }
             double gradNorm = clip(backboneParameters);
             clip(headParameters);
@@ -208,9 +261,41 @@ public final class SslMetaArch implements AutoCloseable {
                     ibot == null ? 0 : ibot.getFloat(),
                     gradNorm);
         }
-        optimizer.step(schedule.lr(), schedule.weightDecay(), schedule.lastLayerLr());
-        TeacherEma.update(teacher.parameters(), student.parameters(), schedule.teacherMomentum());
+        if (Double.isFinite(losses.gradNorm())) {
+            optimizer.step(schedule.lr(), schedule.weightDecay(), schedule.lastLayerLr());
+            TeacherEma.update(ema.parameters(), student.parameters(), schedule.teacherMomentum());
+        } else {
+            // A non-finite gradient would poison the weights and the moments: the step is skipped (as
+            // mixed-precision loss scaling does) and reported through the NaN gradient norm.
+            skippedSteps++;
+            lastSkipCause = firstNonFiniteGradient();
+        }
+        // Cleared here rather than before the next backward, so that the optimizer phase owns the cost.
+        optimizer.zeroGradients();
+        timer.lap(StepTimer.Phase.OPTIMIZER);
         return losses;
+    }
+
+    /** Steps whose update was skipped because a gradient was not finite. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** The first parameter with a non-finite gradient at the last skipped step, for the log. */
+    public String lastSkipCause() {
+        return lastSkipCause;
+    }
+
+    private String firstNonFiniteGradient() {
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, Parameter> e : student.parameters().entrySet()) {
+                NDArray grad = e.getValue().getArray().getGradient();
+                if (!Float.isFinite(grad.abs().sum().getFloat())) {
+                    return e.getKey();
+                }
+            }
+        }
+        return "none";
     }
 
     /** Rows {@code indices} of the patch tokens flattened to {@code (B * N, D)}. */
@@ -226,7 +311,7 @@ public final class SslMetaArch implements AutoCloseable {
     private double clip(List<Parameter> parameters) {
         double clipAt = config.optim().clipGrad();
         try (NDList gradients = AdamW.gradients(parameters)) {
-            return clipAt > 0 ? GradientClipping.clipGlobalNorm(gradients, clipAt) : Double.NaN;
+            return GradientClipping.clipGlobalNorm(gradients, clipAt > 0 ? clipAt : Double.POSITIVE_INFINITY);
         }
     }
 

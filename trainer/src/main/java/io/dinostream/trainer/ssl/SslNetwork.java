@@ -45,12 +45,34 @@ public final class SslNetwork {
      * seeded as the reference's; every parameter requires gradients.
      */
     public static SslNetwork initialise(
+            NDManager manager, TrainConfig.ModelSpec model, String name, TrainConfig.HeadSpec spec, long seed) {
+        SslNetwork network = initialise(manager, model.toDinoV2Config(name), spec, seed);
+        network.parameters.forEach((k, p) -> {
+            if (k.endsWith(".gamma")) {
+                p.getArray().set(filled((int) p.getArray().size(), (float) model.layerScaleInit()));
+            }
+        });
+        return network;
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] out = new float[n];
+        java.util.Arrays.fill(out, value);
+        return out;
+    }
+
+    public static SslNetwork initialise(
             NDManager manager, DinoV2Config backboneConfig, TrainConfig.HeadSpec spec, long seed) {
         DinoVisionTransformer backbone = new DinoVisionTransformer(backboneConfig);
         backbone.loadStateDict(manager, WeightInit.random(backboneConfig, seed, WeightInit.Scheme.OFFICIAL_TRAINING));
         DinoHead head =
                 new DinoHead(backboneConfig.embedDim(), spec.prototypes(), spec.hiddenDim(), spec.bottleneckDim());
         head.initializeSeeded(manager, seed + 1);
+        return new SslNetwork(backbone, head);
+    }
+
+    /** A network of existing parts (e.g. a frozen teacher loaded from a file). */
+    public static SslNetwork of(DinoVisionTransformer backbone, DinoHead head) {
         return new SslNetwork(backbone, head);
     }
 

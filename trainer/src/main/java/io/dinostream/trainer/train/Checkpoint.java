@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A run's checkpoint, a directory {@code <run>/checkpoint/}: {@code student.safetensors}, {@code
  * teacher.safetensors} (reference names {@code backbone.*}, {@code dino_head.*}), {@code
- * optimizer.safetensors} (AdamW moments), {@code state.json} (iteration, optimizer steps, centering
+ * optimizer.safetensors} (AdamW moments), {@code ema.safetensors} (distillation's EMA of the student), {@code state.json} (iteration, optimizer steps, centering
  * centres, the epoch metrics so far) and {@code config.json} (the resolved config).
  *
  * <p>Written to {@code checkpoint.tmp} first and swapped in by renames, so a crash while saving leaves the
@@ -41,6 +41,9 @@ public final class Checkpoint {
         Map<String, String> meta = Map.of("iteration", Long.toString(state.iteration()));
         SafeTensors.write(tmp.resolve("student.safetensors"), arch.student().values(), meta, SafeTensors.DType.F32);
         SafeTensors.write(tmp.resolve("teacher.safetensors"), arch.teacher().values(), meta, SafeTensors.DType.F32);
+        if (arch.separateEma()) {
+            SafeTensors.write(tmp.resolve("ema.safetensors"), arch.ema().values(), meta, SafeTensors.DType.F32);
+        }
         Map<String, FloatTensor> moments = new LinkedHashMap<>();
         arch.optimizer()
                 .state()
@@ -78,6 +81,9 @@ public final class Checkpoint {
         State state = JSON.readValue(checkpointDir.resolve("state.json").toFile(), State.class);
         arch.student().load(read(checkpointDir.resolve("student.safetensors")));
         arch.teacher().load(read(checkpointDir.resolve("teacher.safetensors")));
+        if (arch.separateEma()) {
+            arch.ema().load(read(checkpointDir.resolve("ema.safetensors")));
+        }
         Map<String, float[]> moments = new LinkedHashMap<>();
         read(checkpointDir.resolve("optimizer.safetensors")).forEach((k, v) -> moments.put(k, v.data()));
         arch.optimizer().restore(moments, state.optimizerSteps());

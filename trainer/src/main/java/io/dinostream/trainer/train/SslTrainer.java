@@ -11,7 +11,6 @@ import io.dinostream.trainer.data.SslBatch;
 import io.dinostream.trainer.eval.KnnEvaluation;
 import io.dinostream.trainer.plot.TrainingCurves;
 import io.dinostream.trainer.ssl.SslMetaArch;
-import io.dinostream.trainer.ssl.SslNetwork;
 import io.dinostream.trainer.ssl.StepLosses;
 import io.dinostream.trainer.ssl.StepSchedule;
 import java.io.IOException;
@@ -38,17 +37,31 @@ import java.util.concurrent.Future;
  * checkpoint repeats the uninterrupted run's losses exactly (same machine and thread count).
  */
 public final class SslTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SslTrainer.class);
     private final TrainConfig config;
     private final ImageDataset data;
     private final Path runDir;
     private final KnnEvaluation evaluation;
     private final long stopAfter;
+    private final RunSetup setup;
 
     /**
      * @param evaluation the per-epoch k-NN evaluation, or null for none
      * @param stopAfter stop (with a checkpoint) once this many iterations are done; 0 for the whole run
      */
     public SslTrainer(TrainConfig config, ImageDataset data, Path runDir, KnnEvaluation evaluation, long stopAfter) {
+        this(config, data, runDir, evaluation, stopAfter, RunSetup.selfSupervised());
+    }
+
+    /** As above, for another kind of run (distillation). */
+    public SslTrainer(
+            TrainConfig config,
+            ImageDataset data,
+            Path runDir,
+            KnnEvaluation evaluation,
+            long stopAfter,
+            RunSetup setup) {
+        this.setup = setup;
         this.config = config;
         this.data = data;
         this.runDir = runDir;
@@ -61,20 +74,18 @@ public final class SslTrainer {
 
     public Result run(TrainListener listener) throws IOException {
         Files.createDirectories(runDir);
-        BatchBuilder batches = new BatchBuilder(data, config);
+        BatchBuilder batches = new BatchBuilder(data, config, setup.wholeCrops());
         int perEpoch = batches.iterationsPerEpoch();
         long total = batches.totalIterations();
         Schedules schedules = new Schedules(config, perEpoch);
-        DinoV2Config backboneConfig = config.model().toDinoV2Config(config.preset());
+        DinoV2Config backboneConfig = setup.resultConfig(config);
         ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "batch-prefetch");
             t.setDaemon(true);
             return t;
         });
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            SslNetwork student = SslNetwork.initialise(manager, backboneConfig, config.head(), config.seed());
-            SslNetwork teacher = student.copy(manager);
-            try (SslMetaArch arch = new SslMetaArch(manager, config, student, teacher)) {
+            try (SslMetaArch arch = setup.create(manager, config)) {
                 List<EpochMetrics> metrics = new ArrayList<>();
                 long start = 0;
                 Optional<Path> checkpoint = Checkpoint.find(runDir);
@@ -98,6 +109,18 @@ public final class SslTrainer {
                         throw new IllegalStateException("loss is " + losses.total() + " at iteration " + i
                                 + "; lower the learning rate (the last checkpoint is kept)");
                     }
+                    if (!Double.isFinite(losses.gradNorm())) {
+                        LOG.warn(
+                                "step {} skipped: non-finite gradient (first in {}); {} skipped so far",
+                                i,
+                                arch.lastSkipCause(),
+                                arch.skippedSteps());
+                        if (arch.skippedSteps() > 20) {
+                            throw new IllegalStateException(
+                                    "more than 20 steps had non-finite gradients (last in " + arch.lastSkipCause()
+                                            + "); lower the learning rate (the last checkpoint is kept)");
+                        }
+                    }
                     log.append(i, losses);
                     epochLosses.add(losses);
                     double seconds = (System.nanoTime() - startNanos) / 1e9;
@@ -112,7 +135,7 @@ public final class SslTrainer {
                         double epochSeconds = (System.nanoTime() - epochStartNanos) / 1e9;
                         double knn = evaluation == null
                                 ? Double.NaN
-                                : evaluation.top1(arch.teacher().backbone(), manager);
+                                : evaluation.top1(setup.result(arch).backbone(), manager);
                         EpochMetrics m = summarise(
                                 (int) ((i + 1) / perEpoch),
                                 i + 1,
@@ -204,13 +227,13 @@ public final class SslTrainer {
                 seconds);
     }
 
-    /** Writes the teacher backbone, as the reference evaluates it, where the embedder can load it. */
+    /** Writes the result's backbone (the teacher, as the reference evaluates it) where the embedder can load it. */
     private void exportTeacher(SslMetaArch arch, DinoV2Config backboneConfig) throws IOException {
         Path tmp = runDir.resolve("model.safetensors.tmp");
         DinoV2Weights.write(
                 tmp,
                 backboneConfig,
-                arch.teacher().backboneValues(),
+                setup.result(arch).backboneValues(),
                 DinoV2Weights.Naming.OFFICIAL,
                 SafeTensors.DType.F32);
         Files.move(

@@ -1,0 +1,146 @@
+package io.dinostream.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.trainer.train.LossLog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dinostream train}, {@code distill}, {@code eval} and {@code bench train} as a user runs them, on
+ * Fashion-MNIST with the real engine, shortened with {@code --stop-after}, small batches and subsets.
+ */
+class TrainingCommandsTest {
+    @Test
+    void trainResumeDistillAndEvaluate(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("tiny");
+        List<String> train = List.of(
+                "train",
+                "--preset",
+                "fmnist-vit-tiny",
+                "--data",
+                "fashion-mnist:train",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "2",
+                "--batch-size",
+                "16",
+                "--images-per-epoch",
+                "48",
+                "--eval-bank",
+                "300",
+                "--eval-queries",
+                "100");
+        String first = run(concat(train, "--stop-after", "2"));
+        assertTrue(first.contains("stopped after 2 iterations"), first);
+        // Resuming refuses to change the run, then continues it with its saved config.
+        assertEquals(2, Main.run(List.of("train", "--out", run.toString(), "--epochs", "5")));
+        String rest = run(List.of("train", "--out", run.toString(), "--eval-bank", "300", "--eval-queries", "100"));
+        assertTrue(rest.contains("finished after 6 iterations"), rest);
+        assertEquals(6, LossLog.read(run.resolve("losses.csv")).size());
+        assertTrue(Files.size(run.resolve("curves.png")) > 1000);
+        try (DinoV2Model model = DinoV2Model.load(run.resolve("model.safetensors"))) {
+            assertEquals(96, model.embedDim());
+        }
+
+        Path student = dir.resolve("micro");
+        String distilled = run(List.of(
+                "distill",
+                "--teacher",
+                run.resolve("model.safetensors").toString(),
+                "--student-preset",
+                "fmnist-vit-micro",
+                "--out",
+                student.toString(),
+                "--epochs",
+                "1",
+                "--batch-size",
+                "16",
+                "--images-per-epoch",
+                "32",
+                "--eval-data",
+                "none"));
+        assertTrue(distilled.contains("finished after 2 iterations"), distilled);
+        try (DinoV2Model model = DinoV2Model.load(student.resolve("model.safetensors"))) {
+            assertEquals(48, model.embedDim());
+        }
+
+        double pixels = top1(
+                run(List.of("eval", "knn", "--weights", "pixels", "--train-limit", "2000", "--test-limit", "300")));
+        double trained = top1(run(List.of(
+                "eval",
+                "knn",
+                "--weights",
+                run.resolve("model.safetensors").toString(),
+                "--train-limit",
+                "2000",
+                "--test-limit",
+                "300")));
+        double random = top1(run(List.of(
+                "eval", "knn", "--weights", "random:fmnist-vit-tiny", "--train-limit", "2000", "--test-limit", "300")));
+        assertTrue(pixels > 70, "pixel baseline " + pixels);
+        assertNotEquals(trained, random);
+        double linear = top1(run(List.of(
+                "eval",
+                "linear",
+                "--weights",
+                "pixels",
+                "--train-limit",
+                "2000",
+                "--test-limit",
+                "300",
+                "--epochs",
+                "20")));
+        assertTrue(linear > 65, "linear probe on pixels " + linear);
+    }
+
+    @Test
+    void benchTrainReportsPhasesAndTheReference(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("train.md");
+        String printed =
+                run(List.of("bench", "train", "--batch-size", "8", "--steps", "2", "--output", report.toString()));
+        assertTrue(printed.contains("| backward |"), printed);
+        assertTrue(printed.contains("step / reference ="), printed);
+        assertEquals(printed, Files.readString(report));
+    }
+
+    private static double top1(String printed) {
+        Matcher m = Pattern.compile("top-1 ([0-9.]+)").matcher(printed);
+        assertTrue(m.find(), printed);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> out = new ArrayList<>(base);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    private static String run(List<String> args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+}

@@ -1,0 +1,2 @@
+/** The resolved configuration of a training run, its presets and its JSON form. */
+package io.dinostream.trainer.config;
