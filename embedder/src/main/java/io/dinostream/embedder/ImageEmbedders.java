@@ -10,6 +10,7 @@ import io.dinostream.embedder.onnx.OnnxRuntimeBackbone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /** Builds the configured {@link ImageEmbedder}. */
 public final class ImageEmbedders {
@@ -29,14 +30,20 @@ public final class ImageEmbedders {
         DinoV2Model model;
         try {
             model = weights.isBlank()
-                    ? DinoV2Model.random(
+                    ? DinoV2Model.forPreset(
                             config.getString(DinostreamConfig.MODEL_PRESET),
                             config.getLong(DinostreamConfig.MODEL_SEED))
                     : DinoV2Model.load(Path.of(weights));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model weights " + weights + ": " + e.getMessage(), e);
         }
-        int resolution = config.getInt(DinostreamConfig.MODEL_RESOLUTION);
+        // 0: the side the model was trained for (no crop), or DINOv2's 224 (resize to 256, centre crop).
+        int configured = config.getInt(DinostreamConfig.MODEL_RESOLUTION);
+        OptionalInt trained = model.trainedResolution();
+        int resolution = configured > 0 ? configured : trained.orElse(Preprocessor.DEFAULT_RESOLUTION);
+        Preprocessor preprocessor = configured == 0 && trained.isPresent()
+                ? new Preprocessor(resolution, resolution)
+                : new Preprocessor(resolution);
         VisionBackbone backbone = model;
         if (config.getString(DinostreamConfig.MODEL_BACKEND).equals("onnxruntime")) {
             // The DJL model is only needed to export the graph; free its weights once ONNX Runtime has them.
@@ -47,7 +54,7 @@ public final class ImageEmbedders {
         return new DinoImageEmbedder(
                 backbone,
                 new ImageDecoder(),
-                new Preprocessor(resolution),
+                preprocessor,
                 Pooling.parse(config.getString(DinostreamConfig.MODEL_POOLING)));
     }
 }

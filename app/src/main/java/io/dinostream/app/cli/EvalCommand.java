@@ -135,7 +135,7 @@ public final class EvalCommand implements Command {
             DinostreamConfig config = args.config;
             String file = config.getString(DinostreamConfig.MODEL_WEIGHTS);
             return file.isBlank()
-                    ? DinoV2Model.random(
+                    ? DinoV2Model.forPreset(
                             config.getString(DinostreamConfig.MODEL_PRESET),
                             config.getLong(DinostreamConfig.MODEL_SEED))
                     : DinoV2Model.load(Path.of(file));

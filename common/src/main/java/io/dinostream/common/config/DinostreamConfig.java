@@ -133,9 +133,11 @@ public final class DinostreamConfig extends AbstractConfig {
             .define(
                     MODEL_PRESET,
                     Type.STRING,
-                    "vit-tiny-demo",
+                    "fmnist-vit-tiny",
                     Importance.HIGH,
-                    "Model architecture preset used when no weights file is given (seeded random weights).")
+                    "Model used when no weights file is given: fmnist-vit-tiny (the default) is a ViT trained "
+                            + "on Fashion-MNIST by dinostream train, bundled; the other presets (vits14, vitb14, "
+                            + "vit-tiny-demo, ...) get seeded random weights.")
             .define(
                     MODEL_WEIGHTS,
                     Type.STRING,
@@ -152,11 +154,13 @@ public final class DinostreamConfig extends AbstractConfig {
             .define(
                     MODEL_RESOLUTION,
                     Type.INT,
-                    224,
-                    Range.between(14, 4_032),
+                    0,
+                    Range.between(0, 4_032),
                     Importance.MEDIUM,
                     "Side of the centre crop fed to the model; a multiple of 14. The shorter side is first "
-                            + "resized to resolution*256/224, as DINOv2's evaluation transform does.")
+                            + "resized to resolution*256/224, as DINOv2's evaluation transform does. 0: the side "
+                            + "the model was trained for when its file records it (whole image, no crop; 28 "
+                            + "for fmnist-vit-tiny), else 224.")
             .define(
                     MODEL_POOLING,
                     Type.STRING,

@@ -40,12 +40,25 @@ public final class Preprocessor {
      *     side is resized to {@code resolution * 256 / 224} (integer division) first
      */
     public Preprocessor(int resolution) {
+        this(resolution, resolution * 256 / 224);
+    }
+
+    /**
+     * @param resolution side of the square crop, a positive multiple of {@link #PATCH_SIZE}
+     * @param resizeShortSide what the shorter side is resized to first, at least {@code resolution} (a model
+     *     trained on whole small images, such as the Fashion-MNIST one, uses {@code resolution}: no crop)
+     */
+    public Preprocessor(int resolution, int resizeShortSide) {
         if (resolution < PATCH_SIZE || resolution % PATCH_SIZE != 0 || resolution > 14 * 1024) {
             throw new IllegalArgumentException(
                     "resolution must be a positive multiple of " + PATCH_SIZE + " up to 14336, got " + resolution);
         }
+        if (resizeShortSide < resolution) {
+            throw new IllegalArgumentException(
+                    "resize side " + resizeShortSide + " is smaller than the crop " + resolution);
+        }
         this.resolution = resolution;
-        this.resizeShortSide = resolution * 256 / 224;
+        this.resizeShortSide = resizeShortSide;
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
                 float x = v / 255f;

@@ -42,8 +42,11 @@ public record DinoV2Config(
         double interpolateOffset,
         boolean interpolateAntialias) {
 
-    /** Name of the small demo preset used until a trained model exists. */
+    /** Name of the small random-weights demo preset (before a trained model existed). */
     public static final String DEMO_PRESET = "vit-tiny-demo";
+
+    /** The default model: a ViT trained on Fashion-MNIST by {@code dinostream train}, bundled with the embedder. */
+    public static final String FMNIST_PRESET = "fmnist-vit-tiny";
 
     private static final Map<String, DinoV2Config> PRESETS = buildPresets();
 
@@ -203,7 +206,7 @@ public record DinoV2Config(
     /**
      * A named preset: {@code vits14}, {@code vitb14}, {@code vitl14}, {@code vitg14}, the same with
      * {@code _reg4} (4 registers, antialiased interpolation without offset, as the official hub), or
-     * {@link #DEMO_PRESET}. A {@code dinov2_} prefix is accepted ({@code dinov2_vits14_reg4}).
+     * {@link #DEMO_PRESET} or {@link #FMNIST_PRESET}. A {@code dinov2_} prefix is accepted ({@code dinov2_vits14_reg4}).
      *
      * @throws IllegalArgumentException naming the unknown preset and the known ones
      */
@@ -242,6 +245,10 @@ public record DinoV2Config(
         official(m, "vitb14", 768, 12, 12, FfnType.MLP);
         official(m, "vitl14", 1024, 24, 16, FfnType.MLP);
         official(m, "vitg14", 1536, 40, 24, FfnType.SWIGLU);
+        // The Fashion-MNIST model trained by dinostream (docs/training.md); its weights ship in the jar.
+        m.put(
+                FMNIST_PRESET,
+                new DinoV2Config(FMNIST_PRESET, 7, 3, 96, 4, 3, 0, FfnType.MLP, 384, 4, true, 1e-6f, 0.1, false));
         m.put(
                 DEMO_PRESET,
                 new DinoV2Config(DEMO_PRESET, 14, 3, 192, 4, 3, 0, FfnType.MLP, 768, 16, true, 1e-6f, 0.1, false));

@@ -65,6 +65,7 @@ public final class DinoV2Model implements VisionBackbone {
     private final String source;
     private final Naming naming;
     private final DType dtype;
+    private final Map<String, String> metadata;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
@@ -75,7 +76,9 @@ public final class DinoV2Model implements VisionBackbone {
             String version,
             String source,
             Naming naming,
-            DType dtype) {
+            DType dtype,
+            Map<String, String> metadata) {
+        this.metadata = Map.copyOf(metadata);
         this.modelId = modelId;
         this.version = version;
         this.source = source;
@@ -114,7 +117,51 @@ public final class DinoV2Model implements VisionBackbone {
                 sha256Prefix(safetensors),
                 safetensors.toString(),
                 loaded.naming(),
-                loaded.dtype());
+                loaded.dtype(),
+                loaded.metadata());
+    }
+
+    /** Where the weights of presets trained by dinostream ship, inside the embedder's jar. */
+    static String bundledResource(String preset) {
+        return "/io/dinostream/embedder/models/" + preset + ".safetensors";
+    }
+
+    /**
+     * A preset's model: its bundled trained weights when dinostream ships them ({@link
+     * DinoV2Config#FMNIST_PRESET}), otherwise seeded random weights as {@link #random(String, long)}.
+     */
+    public static DinoV2Model forPreset(String preset, long seed) throws IOException {
+        String name = DinoV2Config.preset(preset).name();
+        try (InputStream in = DinoV2Model.class.getResourceAsStream(bundledResource(name))) {
+            if (in == null) {
+                return random(preset, seed);
+            }
+            Path tmp = Files.createTempFile("dinostream-" + name, ".safetensors");
+            try {
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                DinoV2Weights.Loaded loaded = DinoV2Weights.read(tmp, LoadOptions.defaults());
+                return new DinoV2Model(
+                        loaded.config().withName(name),
+                        loaded.tensors(),
+                        name,
+                        sha256Prefix(tmp),
+                        "bundled " + bundledResource(name),
+                        loaded.naming(),
+                        loaded.dtype(),
+                        loaded.metadata());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * The input side the model was trained for, from its file's {@link DinoV2Weights#META_RESOLUTION}
+     * metadata; empty for models without it (the released DINOv2 models: use DINOv2's 224).
+     */
+    public java.util.OptionalInt trainedResolution() {
+        String value = metadata.get(DinoV2Weights.META_RESOLUTION);
+        return value == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(value));
     }
 
     /**
@@ -134,7 +181,8 @@ public final class DinoV2Model implements VisionBackbone {
                 "random-" + seed,
                 "random weights (" + scheme.name().toLowerCase(Locale.ROOT) + ", seed " + seed + ")",
                 Naming.OFFICIAL,
-                DType.F32);
+                DType.F32,
+                Map.of());
     }
 
     /**

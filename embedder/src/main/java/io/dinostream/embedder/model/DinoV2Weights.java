@@ -41,6 +41,12 @@ import java.util.regex.Pattern;
  * #FORMAT_VERSION} in {@code dinostream.format_version}).
  */
 public final class DinoV2Weights {
+    /**
+     * Metadata: the input side the model was trained for; the embedder resizes the shorter side to it and
+     * crops nothing (instead of DINOv2's resize to 256/224 of the crop).
+     */
+    public static final String META_RESOLUTION = "dinostream.resolution";
+
     /** Version of the metadata this class writes. */
     public static final String FORMAT_VERSION = "1";
 
@@ -216,6 +222,18 @@ public final class DinoV2Weights {
     public static void write(
             Path path, DinoV2Config config, Map<String, FloatTensor> tensors, Naming naming, DType dtype)
             throws IOException {
+        write(path, config, tensors, naming, dtype, Map.of());
+    }
+
+    /** As above, with extra metadata entries (e.g. {@link #META_RESOLUTION}). */
+    public static void write(
+            Path path,
+            DinoV2Config config,
+            Map<String, FloatTensor> tensors,
+            Naming naming,
+            DType dtype,
+            Map<String, String> extraMetadata)
+            throws IOException {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         if (naming == Naming.OFFICIAL) {
             out.putAll(tensors);
@@ -234,6 +252,7 @@ public final class DinoV2Weights {
         meta.put(META_HEADS, Integer.toString(config.numHeads()));
         meta.put(META_OFFSET, Double.toString(config.interpolateOffset()));
         meta.put(META_ANTIALIAS, Boolean.toString(config.interpolateAntialias()));
+        meta.putAll(extraMetadata);
         SafeTensors.write(path, out, meta, dtype);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,8 +112,9 @@ public final class AdamW implements AutoCloseable {
     public void zeroGradients() {
         try (NDScope scope = new NDScope()) {
             for (Parameter parameter : parameters.values()) {
-                NDArray grad = parameter.getArray().getGradient();
-                grad.subi(grad);
+                // Filled, not subtracted from itself: NaN - NaN stays NaN, and a gradient buffer that once
+                // held a non-finite value (or was allocated without being written) would poison every step.
+                parameter.getArray().getGradient().set(new NDIndex("..."), 0f);
             }
         }
     }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -235,7 +236,11 @@ public final class SslTrainer {
                 backboneConfig,
                 setup.result(arch).backboneValues(),
                 DinoV2Weights.Naming.OFFICIAL,
-                SafeTensors.DType.F32);
+                SafeTensors.DType.F32,
+                // Trained on whole images of this side: the embedder resizes to it and crops nothing.
+                Map.of(
+                        DinoV2Weights.META_RESOLUTION,
+                        Integer.toString(config.crops().globalSize())));
         Files.move(
                 tmp,
                 runDir.resolve("model.safetensors"),
