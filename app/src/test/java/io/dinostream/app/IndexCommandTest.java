@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.index.eval.IndexEvaluation;
 import io.dinostream.index.eval.VectorFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -94,18 +92,7 @@ class IndexCommandTest {
     }
 
     private static String run(List<String> args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(original);
-        }
-        String text = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
-        return text;
+        return Cli.run(args);
     }
 
     private static VectorFiles.Floats gaussian(Random random, int n) {

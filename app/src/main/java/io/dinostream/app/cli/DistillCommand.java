@@ -45,23 +45,9 @@ public final class DistillCommand implements Command {
 
     @Override
     public int run(List<String> rawArgs) throws Exception {
-        Args args = Args.parse(
-                rawArgs,
-                List.of(
-                        "teacher",
-                        "student-preset",
-                        "data",
-                        "out",
-                        "epochs",
-                        "batch-size",
-                        "images-per-epoch",
-                        "seed",
-                        "eval-data",
-                        "eval-bank",
-                        "eval-queries",
-                        "stop-after"),
-                List.of(),
-                Map.of());
+        List<String> options = new java.util.ArrayList<>(TrainCommand.RUN_OPTIONS);
+        options.addAll(List.of("teacher", "student-preset"));
+        Args args = Args.parse(rawArgs, options, List.of(), Map.of());
         if (!args.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + args.positional().get(0));
         }

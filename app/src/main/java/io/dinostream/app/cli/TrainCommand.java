@@ -20,6 +20,19 @@ import java.util.Optional;
 
 /** {@code dinostream train}: DINOv2 self-supervised training from scratch (docs/training.md). */
 public final class TrainCommand implements Command {
+    /** Options shared by {@code train} and {@code distill}. */
+    static final List<String> RUN_OPTIONS = List.of(
+            "data",
+            "out",
+            "epochs",
+            "batch-size",
+            "images-per-epoch",
+            "seed",
+            "eval-data",
+            "eval-bank",
+            "eval-queries",
+            "stop-after");
+
     @Override
     public String name() {
         return "train";
@@ -62,23 +75,9 @@ public final class TrainCommand implements Command {
 
     @Override
     public int run(List<String> rawArgs) throws Exception {
-        Args args = Args.parse(
-                rawArgs,
-                List.of(
-                        "preset",
-                        "data",
-                        "out",
-                        "epochs",
-                        "batch-size",
-                        "images-per-epoch",
-                        "seed",
-                        "centering",
-                        "eval-data",
-                        "eval-bank",
-                        "eval-queries",
-                        "stop-after"),
-                List.of(),
-                Map.of());
+        List<String> options = new java.util.ArrayList<>(RUN_OPTIONS);
+        options.addAll(List.of("preset", "centering"));
+        Args args = Args.parse(rawArgs, options, List.of(), Map.of());
         if (!args.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + args.positional().get(0));
         }

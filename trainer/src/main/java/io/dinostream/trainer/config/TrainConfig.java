@@ -97,6 +97,23 @@ public record TrainConfig(
             double maskRatioMin,
             double maskRatioMax,
             double maskProbability) {
+        /** A copy with another centering and teacher-temperature warm-up. */
+        public LossSpec with(String newCentering, int newTeacherTempWarmupEpochs) {
+            return new LossSpec(
+                    dinoWeight,
+                    ibotWeight,
+                    koleoWeight,
+                    studentTemp,
+                    teacherTemp,
+                    warmupTeacherTemp,
+                    newTeacherTempWarmupEpochs,
+                    newCentering,
+                    centerMomentum,
+                    maskRatioMin,
+                    maskRatioMax,
+                    maskProbability);
+        }
+
         public boolean sinkhornKnopp() {
             return switch (centering) {
                 case "sinkhorn_knopp" -> true;
@@ -228,20 +245,7 @@ public record TrainConfig(
 
     /** A copy with another teacher centering ({@code sinkhorn_knopp} or {@code softmax}). */
     public TrainConfig withCentering(String centering) {
-        LossSpec l = loss;
-        return withLoss(new LossSpec(
-                l.dinoWeight(),
-                l.ibotWeight(),
-                l.koleoWeight(),
-                l.studentTemp(),
-                l.teacherTemp(),
-                l.warmupTeacherTemp(),
-                l.teacherTempWarmupEpochs(),
-                centering,
-                l.centerMomentum(),
-                l.maskRatioMin(),
-                l.maskRatioMax(),
-                l.maskProbability()));
+        return withLoss(loss.with(centering, loss.teacherTempWarmupEpochs()));
     }
 
     public TrainConfig withModel(ModelSpec newModel) {
@@ -254,20 +258,7 @@ public record TrainConfig(
         int warmup = Math.min(o.warmupEpochs(), Math.max(0, epochs - o.freezeLastLayerEpochs()));
         int freeze = Math.min(o.freezeLastLayerEpochs(), epochs);
         warmup = Math.min(warmup, epochs - freeze);
-        LossSpec l = loss;
-        LossSpec clamped = new LossSpec(
-                l.dinoWeight(),
-                l.ibotWeight(),
-                l.koleoWeight(),
-                l.studentTemp(),
-                l.teacherTemp(),
-                l.warmupTeacherTemp(),
-                Math.min(l.teacherTempWarmupEpochs(), epochs),
-                l.centering(),
-                l.centerMomentum(),
-                l.maskRatioMin(),
-                l.maskRatioMax(),
-                l.maskProbability());
+        LossSpec clamped = loss.with(loss.centering(), Math.min(loss.teacherTempWarmupEpochs(), epochs));
         return new TrainConfig(
                 preset,
                 model,

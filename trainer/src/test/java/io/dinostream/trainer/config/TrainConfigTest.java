@@ -21,6 +21,14 @@ class TrainConfigTest {
         assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson("{\"preset\": 3}"));
     }
 
+    /** The embedder's fmnist-vit-tiny preset is the architecture this trainer preset trains. */
+    @Test
+    void embedderPresetIsTheTrainedArchitecture() {
+        assertEquals(
+                io.dinostream.embedder.model.DinoV2Config.preset("fmnist-vit-tiny"),
+                TrainConfig.fmnistVitTiny().model().toDinoV2Config("fmnist-vit-tiny"));
+    }
+
     /** The micro student has at most a quarter of the tiny teacher's parameters. */
     @Test
     void microIsAQuarterOfTiny() {
