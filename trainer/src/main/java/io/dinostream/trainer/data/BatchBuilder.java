@@ -19,7 +19,7 @@ public final class BatchBuilder {
     private final MultiCrop multiCrop;
     private final BlockMasking masking;
     private final int imagesPerEpoch;
-    private final int[][] orderCache = new int[1][];
+    private int[] cachedOrder;
     private int cachedEpoch = -1;
 
     private final boolean wholeCrops;
@@ -118,10 +118,10 @@ public final class BatchBuilder {
                 order[i] = order[j];
                 order[j] = t;
             }
-            orderCache[0] = order;
+            cachedOrder = order;
             cachedEpoch = epoch;
         }
-        return orderCache[0];
+        return cachedOrder;
     }
 
     /** A well-spread seed from three numbers (SplitMix64's finaliser). */

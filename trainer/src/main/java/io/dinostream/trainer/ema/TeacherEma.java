@@ -28,7 +28,9 @@ public final class TeacherEma {
                 throw new IllegalArgumentException(
                         e.getKey() + ": teacher " + t.getShape() + ", student " + s.getShape());
             }
-            try (NDArray share = s.stopGradient().mul((float) (1 - momentum))) {
+            // Both temporaries closed here: the trainer calls this outside any step scope.
+            try (NDArray detached = s.stopGradient();
+                    NDArray share = detached.mul((float) (1 - momentum))) {
                 t.muli((float) momentum).addi(share);
             }
         }

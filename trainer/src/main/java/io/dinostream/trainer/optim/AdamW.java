@@ -64,9 +64,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     private static NDArray zerosLike(NDManager manager, NDArray p) {
-        NDArray z = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
-        z.setName(null);
-        return z;
+        return manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
     }
 
     /** Steps taken so far (the bias corrections' {@code t}). */

@@ -252,7 +252,10 @@ public final class SslMetaArch implements AutoCloseable {
                 timer.lap(StepTimer.Phase.BACKWARD);
             }
             double gradNorm = clip(backboneParameters);
-            clip(headParameters);
+            double headNorm = clip(headParameters);
+            if (!Double.isFinite(headNorm)) {
+                gradNorm = headNorm; // a non-finite head gradient must skip the step as well
+            }
             losses = new StepLosses(
                     total.getFloat(),
                     dinoLocal == null ? 0 : dinoLocal.getFloat(),

@@ -82,10 +82,6 @@ public final class LossLog implements AutoCloseable {
         writer.flush();
     }
 
-    public void flush() throws IOException {
-        writer.flush();
-    }
-
     @Override
     public void close() throws IOException {
         writer.close();

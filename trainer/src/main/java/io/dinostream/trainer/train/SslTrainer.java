@@ -153,7 +153,6 @@ public final class SslTrainer {
                         epochStartNanos = System.nanoTime();
                     }
                     if (epochEnd || i + 1 == end) {
-                        log.flush();
                         Checkpoint.save(
                                 runDir,
                                 config,
