@@ -33,7 +33,7 @@ public final class Attention extends DinoLayer {
         long hd = dim / heads;
         // (B, N, 3D) -> (B, N, 3, H, hd) -> (3, B, H, N, hd)
         NDArray t = qkv.apply(ps, x, training).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDArray q = t.get(0).mul(scale);
+        NDArray q = ScalarOps.mul(t.get(0), scale);
         NDArray k = t.get(1);
         NDArray v = t.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);

@@ -122,7 +122,7 @@ public final class DinoVisionTransformer extends DinoLayer {
         }
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             SafeTensors.FloatTensor t = tensors.get(e.getKey());
-            NDArray array = manager.create(t.data(), new Shape(t.shape()));
+            NDArray array = NativeArrays.create(manager, t.data(), new Shape(t.shape()));
             e.getValue().setArray(array);
         }
         initialize(manager, DataType.FLOAT32, new Shape(1, config.inChans(), config.imgSize(), config.imgSize()));

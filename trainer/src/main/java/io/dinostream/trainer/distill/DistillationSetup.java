@@ -6,6 +6,7 @@ import io.dinostream.embedder.model.DinoV2Config;
 import io.dinostream.embedder.model.DinoV2Weights;
 import io.dinostream.embedder.model.DinoVisionTransformer;
 import io.dinostream.embedder.model.LoadOptions;
+import io.dinostream.embedder.model.NativeArrays;
 import io.dinostream.embedder.model.SafeTensors.FloatTensor;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.model.DinoHead;
@@ -125,7 +126,7 @@ public final class DistillationSetup implements RunSetup {
                 if (values == null || values.length != shapes.get(name).size()) {
                     throw new IllegalArgumentException("the teacher's head lacks or mis-sizes " + name);
                 }
-                p.getArray().set(values);
+                NativeArrays.overwrite(p.getArray(), values);
             });
         }
         SslNetwork frozenTeacher = SslNetwork.of(teacherBackbone, head);

@@ -1,6 +1,7 @@
 package io.dinostream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.dinostream.embedder.model.ScalarOps;
 import java.util.List;
 
 /**
@@ -24,7 +25,8 @@ public final class DinoClsLoss {
     public NDArray loss(List<NDArray> studentLogits, List<NDArray> teacherTargets) {
         NDArray total = null;
         for (NDArray student : studentLogits) {
-            NDArray logProbabilities = student.div(studentTemperature).logSoftmax(-1);
+            NDArray logProbabilities =
+                    ScalarOps.div(student, studentTemperature).logSoftmax(-1);
             for (NDArray teacher : teacherTargets) {
                 NDArray pair =
                         teacher.mul(logProbabilities).sum(new int[] {-1}).mean().neg();

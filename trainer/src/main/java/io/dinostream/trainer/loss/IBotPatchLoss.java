@@ -2,6 +2,7 @@ package io.dinostream.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.dinostream.embedder.model.ScalarOps;
 
 /**
  * The iBOT loss on masked patch tokens ({@code iBOTPatchLoss}): for each masked patch, the cross-entropy
@@ -18,7 +19,8 @@ public final class IBotPatchLoss {
 
     /** {@code sum(t * log_softmax(s / T), -1)} per row. */
     private NDArray crossEntropyTerms(NDArray teacher, NDArray student) {
-        return teacher.mul(student.div(studentTemperature).logSoftmax(-1)).sum(new int[] {-1});
+        return teacher.mul(ScalarOps.div(student, studentTemperature).logSoftmax(-1))
+                .sum(new int[] {-1});
     }
 
     /**
@@ -55,7 +57,7 @@ public final class IBotPatchLoss {
             terms = terms.get("0:" + maskedPatches);
             weights = weights.get("0:" + maskedPatches);
         }
-        return terms.mul(weights).sum().neg().div(masks.getShape().get(0));
+        return ScalarOps.div(terms.mul(weights).sum().neg(), masks.getShape().get(0));
     }
 
     /** {@code 1 / (masked patches of the row's image)} for every masked patch, image-major. */

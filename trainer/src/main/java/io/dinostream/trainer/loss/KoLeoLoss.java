@@ -21,7 +21,7 @@ public final class KoLeoLoss {
         NDArray distances = normalised
                 .sub(normalised.get(new NDIndex("{}", neighbours)))
                 .add(EPS)
-                .pow(2)
+                .square()
                 .sum(new int[] {-1})
                 .sqrt();
         return distances.add(EPS).log().mean().neg();
@@ -29,7 +29,7 @@ public final class KoLeoLoss {
 
     /** {@code F.normalize(x, p=2, dim=-1, eps)}: each row divided by {@code max(||row||, eps)}. */
     static NDArray normalise(NDArray x) {
-        NDArray norms = x.pow(2).sum(new int[] {-1}, true).add(1e-30f).sqrt().clip(EPS, Float.MAX_VALUE);
+        NDArray norms = x.square().sum(new int[] {-1}, true).add(1e-30f).sqrt().clip(EPS, Float.MAX_VALUE);
         return x.div(norms);
     }
 

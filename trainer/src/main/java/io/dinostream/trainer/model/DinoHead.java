@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.dinostream.embedder.model.Dense;
 import io.dinostream.embedder.model.DinoLayer;
+import io.dinostream.embedder.model.NativeArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +55,8 @@ public final class DinoHead extends DinoLayer {
             NDArray g = value(ps, weightG, x, training);
             NDArray v = value(ps, weightV, x, training);
             // The tiny term under the root keeps the gradient finite for an all-zero row (sqrt'(0) is infinite).
-            NDArray w = v.mul(g).div(v.pow(2).sum(new int[] {1}, true).add(TINY).sqrt());
+            NDArray w =
+                    v.mul(g).div(v.square().sum(new int[] {1}, true).add(TINY).sqrt());
             return x.matMul(w.transpose());
         }
     }
@@ -65,7 +67,7 @@ public final class DinoHead extends DinoLayer {
         h = Activation.gelu(second.apply(ps, h, training));
         NDArray bottleneck = third.apply(ps, h, training);
         NDArray norms =
-                bottleneck.pow(2).sum(new int[] {-1}, true).add(TINY).sqrt().clip(NORMALISE_EPS, Float.MAX_VALUE);
+                bottleneck.square().sum(new int[] {-1}, true).add(TINY).sqrt().clip(NORMALISE_EPS, Float.MAX_VALUE);
         return last.apply(ps, bottleneck.div(norms), training);
     }
 
@@ -110,7 +112,7 @@ public final class DinoHead extends DinoLayer {
         collectParameters("", parameters, shapes);
         Map<String, float[]> values = initialValues(seed);
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            NDArray array = manager.create(values.get(e.getKey()), shapes.get(e.getKey()));
+            NDArray array = NativeArrays.create(manager, values.get(e.getKey()), shapes.get(e.getKey()));
             array.setRequiresGradient(true);
             e.getValue().setArray(array);
         }

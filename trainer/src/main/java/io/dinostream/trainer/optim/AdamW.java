@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import io.dinostream.embedder.model.NativeArrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ public final class AdamW implements AutoCloseable {
             if (values == null || values.length != e.getValue().size()) {
                 throw new IllegalArgumentException("optimizer state lacks or mis-sizes " + e.getKey());
             }
-            e.getValue().set(values);
+            NativeArrays.overwrite(e.getValue(), values);
         }
         this.steps = stepCount;
     }

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.dinostream.embedder.model.FeatureOutputs;
+import io.dinostream.embedder.model.ScalarOps;
 import io.dinostream.embedder.model.TransformerBlock;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.SslBatch;
@@ -226,35 +227,35 @@ public final class SslMetaArch implements AutoCloseable {
                 timer.lap(StepTimer.Phase.STUDENT_FORWARD);
 
                 NDArray studentGlobalCls = studentLogits.get(":" + 2 * b);
-                dinoGlobal = dinoLoss.loss(List.of(studentGlobalCls), List.of(clsTargets))
-                        .mul((float) (2.0 / (globalTerms + localTerms)));
-                total = dinoGlobal.mul((float) w.dinoWeight());
+                dinoGlobal = ScalarOps.mul(dinoLoss.loss(List.of(studentGlobalCls), List.of(clsTargets)), (float)
+                        (2.0 / (globalTerms + localTerms)));
+                total = ScalarOps.mul(dinoGlobal, (float) w.dinoWeight());
                 if (studentLocal != null) {
-                    dinoLocal = dinoLoss.loss(chunks(studentLocal, batch.localCrops()), chunks(clsTargets, 2))
-                            .div((float) (globalTerms + localTerms));
-                    total = total.add(dinoLocal.mul((float) w.dinoWeight()));
+                    dinoLocal = ScalarOps.div(
+                            dinoLoss.loss(chunks(studentLocal, batch.localCrops()), chunks(clsTargets, 2)),
+                            (float) (globalTerms + localTerms));
+                    total = total.add(ScalarOps.mul(dinoLocal, (float) w.dinoWeight()));
                 }
                 if (w.koleoWeight() > 0) {
                     NDList perCrop = sg.clsToken().split(2);
-                    koleo = koleoLoss
-                            .loss(perCrop.get(0))
-                            .add(koleoLoss.loss(perCrop.get(1)))
-                            .mul((float) w.koleoWeight());
+                    koleo = ScalarOps.mul(koleoLoss.loss(perCrop.get(0)).add(koleoLoss.loss(perCrop.get(1))), (float)
+                            w.koleoWeight());
                     total = total.add(koleo);
                 }
                 if (masked > 0 && w.ibotWeight() > 0) {
                     // loss_scales 2 times ibot_loss_scale 1/2, as the reference.
                     ibot = ibotLoss.maskedLoss(studentLogits.get(2 * b + ":"), patchTargets, masks, null, maskWeights);
-                    total = total.add(ibot.mul((float) w.ibotWeight()));
+                    total = total.add(ScalarOps.mul(ibot, (float) w.ibotWeight()));
                 }
                 timer.lap(StepTimer.Phase.LOSSES);
                 collector.backward(total);
                 timer.lap(StepTimer.Phase.BACKWARD);
             }
-            double gradNorm = clip(backboneParameters);
-            // The head's norm is not used to skip steps: it was seen non-finite, nondeterministically, on
-            // steps whose update then proved finite (open question, noted on issue 7).
-            clip(headParameters);
+            double backboneNorm = clip(backboneParameters);
+            double headNorm = clip(headParameters);
+            // The backbone's norm is the one logged; a non-finite head norm takes its place, so that a
+            // non-finite gradient anywhere skips the step below.
+            double gradNorm = Double.isFinite(headNorm) ? backboneNorm : headNorm;
             losses = new StepLosses(
                     total.getFloat(),
                     dinoLocal == null ? 0 : dinoLocal.getFloat(),

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.dinostream.embedder.model.DinoV2Config;
 import io.dinostream.embedder.model.DinoVisionTransformer;
+import io.dinostream.embedder.model.NativeArrays;
 import io.dinostream.embedder.model.SafeTensors.FloatTensor;
 import io.dinostream.embedder.model.WeightInit;
 import io.dinostream.trainer.config.TrainConfig;
@@ -49,7 +50,7 @@ public final class SslNetwork {
         SslNetwork network = initialise(manager, model.toDinoV2Config(name), spec, seed);
         network.parameters.forEach((k, p) -> {
             if (k.endsWith(".gamma")) {
-                p.getArray().set(filled((int) p.getArray().size(), (float) model.layerScaleInit()));
+                NativeArrays.overwrite(p.getArray(), filled((int) p.getArray().size(), (float) model.layerScaleInit()));
             }
         });
         return network;
@@ -142,7 +143,7 @@ public final class SslNetwork {
             if (t == null || !new Shape(t.shape()).equals(a.getShape())) {
                 throw new IllegalArgumentException("checkpoint lacks or mis-shapes " + e.getKey() + " " + a.getShape());
             }
-            a.set(t.data());
+            NativeArrays.overwrite(a, t.data());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.dinostream.trainer.ssl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.dinostream.embedder.model.NativeArrays;
 import io.dinostream.trainer.loss.SinkhornKnopp;
 import io.dinostream.trainer.loss.TeacherCentering;
 
@@ -57,8 +58,8 @@ public final class TeacherTargets implements AutoCloseable {
 
     /** Restores centres written by {@link #centres()}. */
     public void restore(float[][] centres) {
-        clsCentering.center().set(centres[0]);
-        patchCentering.center().set(centres[1]);
+        NativeArrays.overwrite(clsCentering.center(), centres[0]);
+        NativeArrays.overwrite(patchCentering.center(), centres[1]);
     }
 
     @Override
