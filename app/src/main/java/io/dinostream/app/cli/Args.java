@@ -78,6 +78,23 @@ final class Args {
         }
     }
 
+    double doubleOption(String name, double defaultValue, double min, double max) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        double parsed;
+        try {
+            parsed = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + value + "'");
+        }
+        if (!(parsed >= min && parsed <= max)) {
+            throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
+    }
+
     String option(String name, String defaultValue) {
         return options.getOrDefault(name, defaultValue);
     }

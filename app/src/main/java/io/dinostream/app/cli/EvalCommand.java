@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.embedder.model.DinoV2Config;
 import io.dinostream.embedder.model.DinoV2Model;
-import io.dinostream.embedder.model.WeightInit;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.Datasets;
 import io.dinostream.trainer.data.ImageDataset;
@@ -46,9 +45,10 @@ public final class EvalCommand implements Command {
 
                 options:
                   --weights W       a safetensors file (official or Hugging Face names); pixels for the
-                                    raw-pixel baseline; random:PRESET for a randomly initialised ViT of a
-                                    training preset (%s); default: the configured model (--model-weights,
-                                    else --model-preset with seeded random weights)
+                                    raw-pixel baseline; random:PRESET for the randomly initialised ViT a
+                                    training run of that preset starts from (%s; --seed); default: the
+                                    configured model (--model-weights, else --model-preset: its bundled
+                                    weights where the repository ships them, else seeded random ones)
                   --data NAME       fashion-mnist (train split -> test split)
                   --train-limit N   use the first N train images (default all)
                   --test-limit N    use the first N test images (default all)
@@ -141,9 +141,14 @@ public final class EvalCommand implements Command {
                     : DinoV2Model.load(Path.of(file));
         }
         if (weights.startsWith("random:")) {
+            // Exactly the backbone a `train --preset P --seed S` run starts from.
             TrainConfig preset = TrainConfig.preset(weights.substring("random:".length()));
             DinoV2Config config = preset.model().toDinoV2Config(preset.preset());
-            return DinoV2Model.random(config, seed, WeightInit.Scheme.OFFICIAL_TRAINING);
+            return DinoV2Model.of(
+                    config,
+                    preset.model().initialBackbone(preset.preset(), seed),
+                    "random-" + seed,
+                    "the training initialisation of " + preset.preset() + " (seed " + seed + ")");
         }
         Path path = Path.of(weights);
         if (!Files.isRegularFile(path)) {

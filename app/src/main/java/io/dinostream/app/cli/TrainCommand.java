@@ -31,6 +31,7 @@ public final class TrainCommand implements Command {
             "eval-data",
             "eval-bank",
             "eval-queries",
+            "teacher-temp",
             "stop-after");
 
     @Override
@@ -65,6 +66,7 @@ public final class TrainCommand implements Command {
                   --images-per-epoch N   use only the first N images of each epoch's shuffle (default all)
                   --seed N               seed of every random choice (default 0)
                   --centering NAME       sinkhorn_knopp (default) or softmax
+                  --teacher-temp T       constant teacher temperature (default: the preset's)
                   --eval-data SPEC       k-NN queries after each epoch (default fashion-mnist:test; none)
                   --eval-bank N          training images in the k-NN bank (default 10000)
                   --eval-queries N       query images (default 2000)
@@ -127,8 +129,8 @@ public final class TrainCommand implements Command {
         if (checkpoint.isPresent()) {
             TrainConfig saved = Checkpoint.config(checkpoint.get());
             System.err.println("resuming from " + checkpoint.get() + " with its saved config");
-            for (String option :
-                    List.of(presetOption, "epochs", "batch-size", "images-per-epoch", "seed", "centering")) {
+            for (String option : List.of(
+                    presetOption, "epochs", "batch-size", "images-per-epoch", "seed", "centering", "teacher-temp")) {
                 if (args.option(option, null) != null) {
                     throw new UsageException("--" + option + " cannot change a run that has a checkpoint ("
                             + checkpoint.get() + "); use a new --out");
@@ -143,6 +145,10 @@ public final class TrainCommand implements Command {
                 args.intOption("batch-size", o.batchSize(), 2, 65_536),
                 args.intOption("images-per-epoch", o.imagesPerEpoch(), 0, Integer.MAX_VALUE));
         config = config.withSeed(args.intOption("seed", 0, 0, Integer.MAX_VALUE));
+        String teacherTemp = args.option("teacher-temp", null);
+        if (teacherTemp != null) {
+            config = config.withLoss(config.loss().withTeacherTemp(args.doubleOption("teacher-temp", 0, 1e-6, 10)));
+        }
         String centering = args.option("centering", null);
         if (centering != null) {
             config = config.withCentering(centering);

@@ -172,6 +172,11 @@ public final class DinoV2Model implements VisionBackbone {
         return random(DinoV2Config.preset(preset), seed, WeightInit.Scheme.RANDOM_FEATURES);
     }
 
+    /** Given weights under official names (e.g. a trainer's initial backbone), held in memory. */
+    public static DinoV2Model of(DinoV2Config config, Map<String, FloatTensor> tensors, String version, String source) {
+        return new DinoV2Model(config, tensors, config.name(), version, source, Naming.OFFICIAL, DType.F32, Map.of());
+    }
+
     /** Any architecture with seeded random weights of the given scheme. */
     public static DinoV2Model random(DinoV2Config config, long seed, WeightInit.Scheme scheme) {
         return new DinoV2Model(

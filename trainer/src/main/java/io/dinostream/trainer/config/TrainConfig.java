@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dinostream.embedder.model.DinoV2Config;
 import io.dinostream.embedder.model.FfnType;
+import io.dinostream.embedder.model.SafeTensors;
+import io.dinostream.embedder.model.WeightInit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -42,6 +44,24 @@ public record TrainConfig(
             int imageSize,
             double dropPathRate,
             double layerScaleInit) {
+        /**
+         * The backbone a training run with this seed starts from: the official training initialisation
+         * with this spec's LayerScale gamma, under official names.
+         */
+        public Map<String, SafeTensors.FloatTensor> initialBackbone(String name, long seed) {
+            Map<String, SafeTensors.FloatTensor> weights =
+                    WeightInit.random(toDinoV2Config(name), seed, WeightInit.Scheme.OFFICIAL_TRAINING);
+            weights.replaceAll((key, t) -> {
+                if (!key.endsWith(".gamma")) {
+                    return t;
+                }
+                float[] gamma = new float[t.data().length];
+                java.util.Arrays.fill(gamma, (float) layerScaleInit);
+                return new SafeTensors.FloatTensor(t.shape(), gamma);
+            });
+            return weights;
+        }
+
         public DinoV2Config toDinoV2Config(String name) {
             if (imageSize % patchSize != 0) {
                 throw new IllegalArgumentException(
@@ -108,6 +128,26 @@ public record TrainConfig(
                     warmupTeacherTemp,
                     newTeacherTempWarmupEpochs,
                     newCentering,
+                    centerMomentum,
+                    maskRatioMin,
+                    maskRatioMax,
+                    maskProbability);
+        }
+
+        /** A copy with a constant teacher temperature (warm-up from and to {@code temperature}). */
+        public LossSpec withTeacherTemp(double temperature) {
+            if (!(temperature > 0)) {
+                throw new IllegalArgumentException("teacher temperature must be positive, got " + temperature);
+            }
+            return new LossSpec(
+                    dinoWeight,
+                    ibotWeight,
+                    koleoWeight,
+                    studentTemp,
+                    temperature,
+                    temperature,
+                    teacherTempWarmupEpochs,
+                    centering,
                     centerMomentum,
                     maskRatioMin,
                     maskRatioMax,

@@ -47,25 +47,28 @@ public final class SslNetwork {
      */
     public static SslNetwork initialise(
             NDManager manager, TrainConfig.ModelSpec model, String name, TrainConfig.HeadSpec spec, long seed) {
-        SslNetwork network = initialise(manager, model.toDinoV2Config(name), spec, seed);
-        network.parameters.forEach((k, p) -> {
-            if (k.endsWith(".gamma")) {
-                NativeArrays.overwrite(p.getArray(), filled((int) p.getArray().size(), (float) model.layerScaleInit()));
-            }
-        });
-        return network;
+        return assemble(manager, model.toDinoV2Config(name), model.initialBackbone(name, seed), spec, seed);
     }
 
-    private static float[] filled(int n, float value) {
-        float[] out = new float[n];
-        java.util.Arrays.fill(out, value);
-        return out;
-    }
-
+    /** As above for any backbone architecture, with the reference's LayerScale init (1e-5). */
     public static SslNetwork initialise(
             NDManager manager, DinoV2Config backboneConfig, TrainConfig.HeadSpec spec, long seed) {
+        return assemble(
+                manager,
+                backboneConfig,
+                WeightInit.random(backboneConfig, seed, WeightInit.Scheme.OFFICIAL_TRAINING),
+                spec,
+                seed);
+    }
+
+    private static SslNetwork assemble(
+            NDManager manager,
+            DinoV2Config backboneConfig,
+            Map<String, FloatTensor> backboneWeights,
+            TrainConfig.HeadSpec spec,
+            long seed) {
         DinoVisionTransformer backbone = new DinoVisionTransformer(backboneConfig);
-        backbone.loadStateDict(manager, WeightInit.random(backboneConfig, seed, WeightInit.Scheme.OFFICIAL_TRAINING));
+        backbone.loadStateDict(manager, backboneWeights);
         DinoHead head =
                 new DinoHead(backboneConfig.embedDim(), spec.prototypes(), spec.hiddenDim(), spec.bottleneckDim());
         head.initializeSeeded(manager, seed + 1);

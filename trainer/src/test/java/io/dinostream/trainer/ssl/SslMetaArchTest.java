@@ -122,4 +122,18 @@ class SslMetaArchTest {
         }
         return out;
     }
+
+    /** {@code eval --weights random:PRESET} uses {@code initialBackbone}: exactly the student a run starts from. */
+    @Test
+    void initialBackboneIsTheStudentARunStartsFrom() {
+        TrainConfig config = TinyRuns.config().withSeed(5);
+        Map<String, FloatTensor> expected = config.model().initialBackbone(config.preset(), 5);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            SslNetwork student = SslNetwork.initialise(manager, config.model(), config.preset(), config.head(), 5);
+            Map<String, FloatTensor> actual = student.backboneValues();
+            assertEquals(expected.keySet(), actual.keySet());
+            expected.forEach((k, v) -> assertArrayEquals(v.data(), actual.get(k).data(), k));
+            assertEquals(0.1f, actual.get("blocks.0.ls1.gamma").data()[0]);
+        }
+    }
 }
