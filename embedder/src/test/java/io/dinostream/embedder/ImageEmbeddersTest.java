@@ -88,5 +88,11 @@ class ImageEmbeddersTest {
             assertEquals(96, embedder.spec().dimension());
             assertTrue(embedder.spec().modelVersion().length() > 0);
         }
+        // Its distilled student ships too: --model-preset fmnist-vit-micro.
+        try (DinoV2Model model = DinoV2Model.forPreset(DinoV2Config.FMNIST_MICRO_PRESET, 42)) {
+            assertFalse(model.version().startsWith("random-"), model.version());
+            assertEquals(48, model.embedDim());
+            assertEquals(28, model.trainedResolution().getAsInt());
+        }
     }
 }

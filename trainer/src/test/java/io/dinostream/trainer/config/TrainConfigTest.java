@@ -27,6 +27,9 @@ class TrainConfigTest {
         assertEquals(
                 io.dinostream.embedder.model.DinoV2Config.preset("fmnist-vit-tiny"),
                 TrainConfig.fmnistVitTiny().model().toDinoV2Config("fmnist-vit-tiny"));
+        assertEquals(
+                io.dinostream.embedder.model.DinoV2Config.preset("fmnist-vit-micro"),
+                TrainConfig.fmnistVitMicro().model().toDinoV2Config("fmnist-vit-micro"));
     }
 
     /** The micro student has at most a quarter of the tiny teacher's parameters. */
