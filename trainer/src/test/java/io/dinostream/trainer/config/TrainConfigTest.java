@@ -21,6 +21,17 @@ class TrainConfigTest {
         assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson("{\"preset\": 3}"));
     }
 
+    /** {@code --teacher-temp}: a constant temperature, warm-up included; nothing else changes. */
+    @Test
+    void teacherTemperatureOverride() {
+        TrainConfig.LossSpec base = TrainConfig.fmnistVitTiny().loss();
+        TrainConfig.LossSpec hot = base.withTeacherTemp(0.05);
+        assertEquals(0.05, hot.teacherTemp());
+        assertEquals(0.05, hot.warmupTeacherTemp());
+        assertEquals(base, hot.withTeacherTemp(base.teacherTemp()));
+        assertThrows(IllegalArgumentException.class, () -> base.withTeacherTemp(0));
+    }
+
     /** The embedder's fmnist-vit-tiny preset is the architecture this trainer preset trains. */
     @Test
     void embedderPresetIsTheTrainedArchitecture() {
