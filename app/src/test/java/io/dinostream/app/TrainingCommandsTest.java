@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.train.LossLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,55 @@ class TrainingCommandsTest {
                 "--epochs",
                 "20")));
         assertTrue(linear > 65, "linear probe on pixels " + linear);
+    }
+
+    @Test
+    void trainStartsFromAnEditedRecipe(@TempDir Path dir) throws Exception {
+        TrainConfig preset = TrainConfig.preset("fmnist-vit-tiny");
+        TrainConfig.CropSpec c = preset.crops();
+        TrainConfig edited = new TrainConfig(
+                preset.preset(),
+                preset.model(),
+                preset.head(),
+                new TrainConfig.CropSpec(c.globalSize(), c.localSize(), 2, 0.5, 1.0, 0.2, 0.5),
+                preset.loss(),
+                preset.optim(),
+                preset.seed());
+        Path recipe = dir.resolve("recipe.json");
+        Files.writeString(recipe, edited.toJson());
+        Path run = dir.resolve("edited");
+        List<String> train = List.of(
+                "train",
+                "--recipe",
+                recipe.toString(),
+                "--out",
+                run.toString(),
+                "--batch-size",
+                "8",
+                "--images-per-epoch",
+                "16",
+                "--eval-data",
+                "none",
+                "--stop-after",
+                "1");
+        String printed = run(train);
+        assertTrue(printed.contains("stopped after 1 iterations"), printed);
+        TrainConfig saved = TrainConfig.fromJson(Files.readString(run.resolve("config.json")));
+        assertEquals(2, saved.crops().localCrops());
+        assertEquals(0.2, saved.crops().localScaleMin());
+        assertEquals(8, saved.optim().batchSize(), "options still apply on top of the recipe");
+
+        assertEquals(2, Main.run(concat(train, "--preset", "fmnist-vit-tiny")), "--preset and --recipe together");
+        assertEquals(
+                2,
+                Main.run(
+                        List.of("train", "--recipe", dir.resolve("missing.json").toString(), "--out", "x")),
+                "a missing recipe file");
+        Files.writeString(dir.resolve("bad.json"), "{\"preset\": 3");
+        assertEquals(
+                2,
+                Main.run(List.of("train", "--recipe", dir.resolve("bad.json").toString(), "--out", "y")),
+                "a malformed recipe file");
     }
 
     @Test

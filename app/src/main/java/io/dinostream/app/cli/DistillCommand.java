@@ -38,7 +38,7 @@ public final class DistillCommand implements Command {
                   --student-preset NAME  %s (default fmnist-vit-micro)
                   --out DIR              the run directory (required); running again resumes
                   --data, --epochs, --batch-size, --images-per-epoch, --seed, --eval-data, --eval-bank,
-                  --eval-queries, --stop-after, --teacher-temp   as for dinostream train
+                  --eval-queries, --stop-after, --teacher-temp, --recipe   as for dinostream train
                 """
                 .formatted(TrainConfig.presetNames());
     }

@@ -32,6 +32,7 @@ public final class TrainCommand implements Command {
             "eval-bank",
             "eval-queries",
             "teacher-temp",
+            "recipe",
             "stop-after");
 
     @Override
@@ -67,6 +68,8 @@ public final class TrainCommand implements Command {
                   --seed N               seed of every random choice (default 0)
                   --centering NAME       sinkhorn_knopp (default) or softmax
                   --teacher-temp T       constant teacher temperature (default: the preset's)
+                  --recipe FILE          start from this resolved config (a run's config.json, edited)
+                                         instead of the preset; the options above still apply
                   --eval-data SPEC       k-NN queries after each epoch (default fashion-mnist:test; none)
                   --eval-bank N          training images in the k-NN bank (default 10000)
                   --eval-queries N       query images (default 2000)
@@ -130,7 +133,14 @@ public final class TrainCommand implements Command {
             TrainConfig saved = Checkpoint.config(checkpoint.get());
             System.err.println("resuming from " + checkpoint.get() + " with its saved config");
             for (String option : List.of(
-                    presetOption, "epochs", "batch-size", "images-per-epoch", "seed", "centering", "teacher-temp")) {
+                    presetOption,
+                    "recipe",
+                    "epochs",
+                    "batch-size",
+                    "images-per-epoch",
+                    "seed",
+                    "centering",
+                    "teacher-temp")) {
                 if (args.option(option, null) != null) {
                     throw new UsageException("--" + option + " cannot change a run that has a checkpoint ("
                             + checkpoint.get() + "); use a new --out");
@@ -138,7 +148,7 @@ public final class TrainCommand implements Command {
             }
             return saved;
         }
-        TrainConfig config = TrainConfig.preset(args.option(presetOption, defaultPreset));
+        TrainConfig config = baseConfig(args, presetOption, defaultPreset);
         TrainConfig.OptimSpec o = config.optim();
         config = config.withRun(
                 args.intOption("epochs", o.epochs(), 1, 100_000),
@@ -154,6 +164,26 @@ public final class TrainCommand implements Command {
             config = config.withCentering(centering);
         }
         return config;
+    }
+
+    /** The preset, or the config file given with {@code --recipe} (a run's resolved config, perhaps edited). */
+    private static TrainConfig baseConfig(Args args, String presetOption, String defaultPreset) throws Exception {
+        String file = args.option("recipe", null);
+        if (file == null) {
+            return TrainConfig.preset(args.option(presetOption, defaultPreset));
+        }
+        if (args.option(presetOption, null) != null) {
+            throw new UsageException("--" + presetOption + " and --recipe exclude each other");
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--recipe " + file + ": no such file");
+        }
+        try {
+            return TrainConfig.fromJson(Files.readString(path));
+        } catch (RuntimeException e) {
+            throw new UsageException("--recipe " + file + ": not a training config: " + e.getMessage());
+        }
     }
 
     /** A progress bar over iterations with loss, learning rate and images/s; a line per epoch. */
