@@ -1,0 +1,47 @@
+package io.dinostream.trainer.curate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Two-level k-means through our FAISS binding: the tree is consistent and sizes add up. */
+class HierarchicalKMeansTest {
+    @Test
+    void levelsNestAndSizesAddUp() {
+        int dim = 8;
+        int n = 3000;
+        Random random = new Random(2);
+        float[] vectors = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] = (float) random.nextGaussian();
+                norm += vectors[i * dim + j] * vectors[i * dim + j];
+            }
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] /= (float) Math.sqrt(norm);
+            }
+        }
+        HierarchicalKMeans.Tree tree =
+                HierarchicalKMeans.build(vectors, dim, new int[] {40, 5}, 0, CurationProgress.NONE);
+        assertEquals(2, tree.levels().size());
+        assertEquals(n, tree.clusterOf().length);
+        assertEquals(40, tree.levels().get(1).length, "one parent per fine cluster");
+        int[] fineSizes = new int[40];
+        for (int c : tree.clusterOf()) {
+            fineSizes[c]++;
+        }
+        assertArrayEquals(fineSizes, tree.sizes().get(0));
+        int[] topSizes = new int[5];
+        for (int c = 0; c < 40; c++) {
+            topSizes[tree.levels().get(1)[c]] += fineSizes[c];
+        }
+        assertArrayEquals(topSizes, tree.sizes().get(1));
+        assertEquals(n, Arrays.stream(topSizes).sum());
+        int[] chosen = BalancedSampling.sample(n, tree.levels(), 500, 3);
+        assertEquals(500, chosen.length);
+    }
+}
