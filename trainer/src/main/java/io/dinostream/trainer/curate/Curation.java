@@ -1,0 +1,246 @@
+package io.dinostream.trainer.curate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The curation pipeline on embeddings: (1) drop near-copies of a protected evaluation set, (2) drop
+ * near-duplicates within the pool (one kept per group), (3) keep what seed images retrieve, (4) cluster
+ * with (hierarchical) k-means and sample down to the target, balanced across clusters. Each step is
+ * switchable, sees only what the previous ones kept, and is counted.
+ */
+public final class Curation {
+    /** How seed images retrieve pool images. */
+    public enum Retrieval {
+        /** Each seed keeps its k nearest pool images. */
+        NEAREST,
+        /** Each seed keeps a sample of its pool cluster. */
+        CLUSTER,
+        /** {@link #CLUSTER} for fewer than {@value #SMALL_SEED_SET} seeds, else {@link #NEAREST}. */
+        AUTO;
+
+        public static final int SMALL_SEED_SET = 1000;
+    }
+
+    /**
+     * @param dedupThreshold cosine similarity above which two images are duplicates; NaN to skip the step
+     * @param evalCopyThreshold cosine similarity above which an image copies the protected set; NaN to skip
+     * @param retrieval how seeds retrieve (used only when seeds are given)
+     * @param retrievalK neighbours per seed ({@link Retrieval#NEAREST})
+     * @param perSeed images sampled per seed ({@link Retrieval#CLUSTER})
+     * @param balance balanced sampling across clusters; otherwise uniform sampling down to the target
+     * @param clusterLevels clusters per level, finest first; empty for {@link #defaultLevels}
+     * @param target images to keep at most; 0 for no sampling (clustering still runs when balance is set)
+     */
+    public record Options(
+            float dedupThreshold,
+            float evalCopyThreshold,
+            Retrieval retrieval,
+            int retrievalK,
+            int perSeed,
+            boolean balance,
+            int[] clusterLevels,
+            int target,
+            long seed) {}
+
+    /**
+     * @param dedupVectors per pool image, its embedding for duplicate detection (L2-normalised)
+     * @param vectors per pool image, its semantic embedding for retrieval and clustering (L2-normalised)
+     * @param seeds seed images' semantic embeddings, or null
+     * @param protectedSet evaluation images' duplicate-detection embeddings, or null
+     */
+    public record Input(float[][] dedupVectors, float[][] vectors, float[][] seeds, float[][] protectedSet) {
+        public Input {
+            if (dedupVectors.length != vectors.length) {
+                throw new IllegalArgumentException("one duplicate and one semantic embedding per image");
+            }
+        }
+    }
+
+    /**
+     * @param steps per pool image, the step that dropped it or {@link CurationStep#KEPT}
+     * @param cluster per pool image, its finest cluster (-1 if not clustered)
+     * @param clusterSizesBefore images per finest cluster before sampling
+     * @param clusterSizesAfter kept images per finest cluster
+     */
+    public record Result(
+            CurationStep[] steps,
+            int[] cluster,
+            int[] clusterSizesBefore,
+            int[] clusterSizesAfter,
+            int duplicateGroups) {
+        public Map<CurationStep, Integer> counts() {
+            Map<CurationStep, Integer> counts = new EnumMap<>(CurationStep.class);
+            for (CurationStep step : CurationStep.values()) {
+                counts.put(step, 0);
+            }
+            for (CurationStep step : steps) {
+                counts.merge(step, 1, Integer::sum);
+            }
+            return counts;
+        }
+    }
+
+    private Curation() {}
+
+    /** One level of about n/100 clusters (2 to 10,000); a second, 20 times coarser, above 100,000 images. */
+    public static int[] defaultLevels(int n) {
+        int fine = Math.max(2, Math.min(10_000, n / 100));
+        return n > 100_000 ? new int[] {fine, Math.max(2, fine / 20)} : new int[] {fine};
+    }
+
+    public static Result run(Input input, Options options, CurationProgress progress) {
+        int n = input.vectors().length;
+        CurationStep[] steps = new CurationStep[n];
+        Arrays.fill(steps, CurationStep.KEPT);
+        int[] cluster = new int[n];
+        Arrays.fill(cluster, -1);
+
+        if (!Float.isNaN(options.evalCopyThreshold()) && input.protectedSet() != null) {
+            boolean[] copies = NearDuplicates.nearCopiesOf(
+                    input.dedupVectors(), input.protectedSet(), options.evalCopyThreshold(), progress);
+            drop(steps, copies, CurationStep.EVAL_COPY);
+        }
+        int duplicateGroups = 0;
+        if (!Float.isNaN(options.dedupThreshold())) {
+            int[] alive = alive(steps);
+            NearDuplicates.Groups groups =
+                    NearDuplicates.within(select(input.dedupVectors(), alive), options.dedupThreshold(), progress);
+            for (int a = 0; a < alive.length; a++) {
+                if (groups.removed(a)) {
+                    steps[alive[a]] = CurationStep.DUPLICATE;
+                }
+            }
+            duplicateGroups = groups.duplicateGroups();
+        }
+        if (input.seeds() != null && input.seeds().length > 0) {
+            int[] alive = alive(steps);
+            float[][] candidates = select(input.vectors(), alive);
+            boolean useClusters = options.retrieval() == Retrieval.CLUSTER
+                    || (options.retrieval() == Retrieval.AUTO && input.seeds().length < Retrieval.SMALL_SEED_SET);
+            boolean[] retrieved;
+            if (useClusters) {
+                int dim = candidates[0].length;
+                int[] levels = levelsFor(options, candidates.length);
+                var clusters = io.dinostream.index.faiss.FaissKMeans.cluster(
+                        NeighbourIndexChoice.flatten(candidates, 0, candidates.length, dim),
+                        dim,
+                        io.dinostream.index.faiss.FaissKMeans.Options.spherical(levels[0], options.seed()));
+                retrieved = SeedRetrieval.fromSeedClusters(
+                        candidates,
+                        clusters.assignment(),
+                        clusters.centroids(),
+                        input.seeds(),
+                        options.perSeed(),
+                        options.seed());
+            } else {
+                retrieved = SeedRetrieval.nearest(candidates, input.seeds(), options.retrievalK(), progress);
+            }
+            for (int a = 0; a < alive.length; a++) {
+                if (!retrieved[a]) {
+                    steps[alive[a]] = CurationStep.NOT_RETRIEVED;
+                }
+            }
+        }
+        int[] alive = alive(steps);
+        int[] sizesBefore = new int[0];
+        int[] sizesAfter = new int[0];
+        if (alive.length > 0 && (options.balance() || (options.target() > 0 && options.target() < alive.length))) {
+            int[] chosen;
+            if (options.balance()) {
+                float[][] candidates = select(input.vectors(), alive);
+                int dim = candidates[0].length;
+                HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
+                        NeighbourIndexChoice.flatten(candidates, 0, candidates.length, dim),
+                        dim,
+                        levelsFor(options, candidates.length),
+                        options.seed(),
+                        progress);
+                for (int a = 0; a < alive.length; a++) {
+                    cluster[alive[a]] = tree.clusterOf()[a];
+                }
+                sizesBefore = tree.sizes().get(0).clone();
+                int target = options.target() > 0 ? options.target() : alive.length;
+                chosen = BalancedSampling.sample(alive.length, tree.levels(), target, options.seed());
+            } else {
+                chosen = uniform(alive.length, options.target(), options.seed());
+            }
+            boolean[] keep = new boolean[alive.length];
+            for (int c : chosen) {
+                keep[c] = true;
+            }
+            for (int a = 0; a < alive.length; a++) {
+                if (!keep[a]) {
+                    steps[alive[a]] = CurationStep.SAMPLED_OUT;
+                }
+            }
+            if (options.balance()) {
+                sizesAfter = new int[sizesBefore.length];
+                for (int i = 0; i < n; i++) {
+                    if (steps[i] == CurationStep.KEPT) {
+                        sizesAfter[cluster[i]]++;
+                    }
+                }
+            }
+        }
+        return new Result(steps, cluster, sizesBefore, sizesAfter, duplicateGroups);
+    }
+
+    private static int[] levelsFor(Options options, int n) {
+        int[] levels = options.clusterLevels().length > 0 ? options.clusterLevels() : defaultLevels(n);
+        int[] capped = new int[levels.length];
+        int below = n;
+        for (int l = 0; l < levels.length; l++) {
+            capped[l] = Math.max(1, Math.min(levels[l], below));
+            below = capped[l];
+        }
+        return capped;
+    }
+
+    private static void drop(CurationStep[] steps, boolean[] which, CurationStep step) {
+        for (int i = 0; i < steps.length; i++) {
+            if (which[i] && steps[i] == CurationStep.KEPT) {
+                steps[i] = step;
+            }
+        }
+    }
+
+    private static int[] alive(CurationStep[] steps) {
+        List<Integer> alive = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] == CurationStep.KEPT) {
+                alive.add(i);
+            }
+        }
+        return alive.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static float[][] select(float[][] vectors, int[] rows) {
+        float[][] out = new float[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = vectors[rows[r]];
+        }
+        return out;
+    }
+
+    private static int[] uniform(int n, int target, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Random random = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(order, Math.min(target, n));
+        Arrays.sort(chosen);
+        return chosen;
+    }
+}
