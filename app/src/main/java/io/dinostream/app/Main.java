@@ -3,6 +3,7 @@ package io.dinostream.app;
 import io.dinostream.app.cli.BenchCommand;
 import io.dinostream.app.cli.BrokerCommand;
 import io.dinostream.app.cli.Command;
+import io.dinostream.app.cli.CurateCommand;
 import io.dinostream.app.cli.DemoCommand;
 import io.dinostream.app.cli.DistillCommand;
 import io.dinostream.app.cli.EvalCommand;
@@ -41,6 +42,7 @@ public final class Main {
                 new TrainCommand(),
                 new DistillCommand(),
                 new EvalCommand(),
+                new CurateCommand(),
                 new BenchCommand())) {
             commands.put(command.name(), command);
         }

@@ -129,7 +129,7 @@ public final class EvalCommand implements Command {
         return 0;
     }
 
-    private static DinoV2Model model(Args args, String weights) throws Exception {
+    static DinoV2Model model(Args args, String weights) throws Exception {
         long seed = args.intOption("seed", 0, 0, Integer.MAX_VALUE);
         if (weights == null) {
             DinostreamConfig config = args.config;

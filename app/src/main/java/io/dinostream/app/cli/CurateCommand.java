@@ -1,0 +1,405 @@
+package io.dinostream.app.cli;
+
+import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.trainer.curate.Curation;
+import io.dinostream.trainer.curate.CurationEmbeddings;
+import io.dinostream.trainer.curate.CurationManifest;
+import io.dinostream.trainer.curate.CurationProgress;
+import io.dinostream.trainer.curate.CurationStep;
+import io.dinostream.trainer.curate.DuplicateScore;
+import io.dinostream.trainer.curate.pool.PoolFiles;
+import io.dinostream.trainer.curate.pool.PoolTruth;
+import io.dinostream.trainer.curate.pool.UncuratedPool;
+import io.dinostream.trainer.curate.pool.UncuratedPoolGenerator;
+import io.dinostream.trainer.data.Datasets;
+import io.dinostream.trainer.data.ImageDataset;
+import io.dinostream.trainer.data.ImageDirectory;
+import io.dinostream.trainer.plot.ClusterSizes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code dinostream curate}: DINOv2-style data curation into a manifest (docs/curation.md). */
+public final class CurateCommand implements Command {
+    @Override
+    public String name() {
+        return "curate";
+    }
+
+    @Override
+    public String summary() {
+        return "curate training data: drop near-duplicates and evaluation copies, retrieve, balance clusters";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: dinostream curate --pool SPEC --out MANIFEST [--target N] [--seeds SPEC] [--protect SPEC]
+                       dinostream curate make-pool --out DIR [--originals N] [--imbalance R] [--duplicated S]
+                                                   [--junk S] [--seed N]
+
+                Embeds the pool with a model and runs the curation steps on the embeddings, each one on
+                what the previous ones kept: (a) images closer than the threshold to an image of the
+                protected set are dropped, then near-duplicates (FAISS range search; the first image of a
+                group is kept); (b) with seeds, only what the seeds retrieve is kept; (c) k-means (FAISS,
+                hierarchical with several --clusters levels) and sampling balanced across clusters down to
+                --target. Writes the manifest (one row per pool image: the step that dropped it or kept,
+                and its cluster; train from it with --data manifest:MANIFEST), MANIFEST-summary.md and
+                MANIFEST-clusters.png (cluster sizes before and after balancing).
+
+                make-pool writes an uncurated test pool built from Fashion-MNIST's train split: class
+                imbalance, exact and near duplicates (flip, crop, noise, JPEG), junk (noise, text, shapes),
+                as PNG files with DIR/truth.csv; curate scores itself against that truth.
+
+                options:
+                  --pool SPEC               fashion-mnist:train, fashion-mnist:test or dir:PATH (required)
+                  --out FILE                the manifest (required)
+                  --target N                keep at most N images (default 0: no sampling)
+                  --seeds SPEC              seed images for retrieval (default none: step b skipped)
+                  --protect SPEC            evaluation images that must not leak into training (default none)
+                  --dedup-threshold T       cosine similarity above which images are duplicates (default
+                                            0.95), or off
+                  --protect-threshold T     the same against the protected set (default: --dedup-threshold)
+                  --retrieval MODE          auto (default: cluster below 1000 seeds, else nearest), nearest,
+                                            cluster
+                  --k N                     neighbours per seed for nearest (default 4)
+                  --per-seed N              images per seed for cluster (default 100)
+                  --clusters K[,K2,...]     clusters per level, finest first (default pool/100; a second level
+                                            above 100,000 images)
+                  --no-balance              sample uniformly instead of balancing clusters
+                  --weights W               the embedding model, as for eval (default: the configured model)
+                  --truth FILE              ground truth to score against (default DIR/truth.csv of a dir pool)
+                  --seed N                  seed of clustering and sampling (default 0)
+                """;
+    }
+
+    @Override
+    public int run(List<String> rawArgs) throws Exception {
+        Args args = Args.parse(
+                rawArgs,
+                List.of(
+                        "pool",
+                        "out",
+                        "target",
+                        "seeds",
+                        "protect",
+                        "dedup-threshold",
+                        "protect-threshold",
+                        "retrieval",
+                        "k",
+                        "per-seed",
+                        "clusters",
+                        "weights",
+                        "truth",
+                        "seed",
+                        "originals",
+                        "imbalance",
+                        "duplicated",
+                        "junk"),
+                List.of("no-balance"),
+                Map.of());
+        if (args.positional().equals(List.of("make-pool"))) {
+            return makePool(args);
+        }
+        if (!args.positional().isEmpty()) {
+            throw new UsageException("unexpected argument " + args.positional().get(0));
+        }
+        String poolSpec = args.option("pool", null);
+        String out = args.option("out", null);
+        if (poolSpec == null || out == null) {
+            throw new UsageException("--pool and --out are required");
+        }
+        poolSpec = absolute(poolSpec);
+        ImageDataset pool = openDataset("--pool", poolSpec);
+        ImageDataset seeds =
+                args.option("seeds", null) == null ? null : openDataset("--seeds", args.option("seeds", null));
+        ImageDataset protect =
+                args.option("protect", null) == null ? null : openDataset("--protect", args.option("protect", null));
+        float dedup = threshold(args, "dedup-threshold", "0.95");
+        float protectThreshold = threshold(args, "protect-threshold", args.option("dedup-threshold", "0.95"));
+        Curation.Options options = new Curation.Options(
+                dedup,
+                protectThreshold,
+                retrieval(args.option("retrieval", "auto")),
+                args.intOption("k", 4, 1, 10_000),
+                args.intOption("per-seed", 100, 1, Integer.MAX_VALUE),
+                !args.flag("no-balance"),
+                levels(args.option("clusters", "")),
+                args.intOption("target", 0, 0, Integer.MAX_VALUE),
+                args.intOption("seed", 0, 0, Integer.MAX_VALUE));
+        PoolTruth truth = truth(args, poolSpec, pool);
+
+        long start = System.nanoTime();
+        float[][] vectors;
+        float[][] descriptors;
+        float[][] seedVectors = null;
+        float[][] protectedDescriptors = null;
+        String model;
+        try (DinoV2Model dino = EvalCommand.model(args, args.option("weights", null))) {
+            model = dino.describe();
+            System.err.println("embedding " + pool.describe() + " with " + model);
+            float[][][] all = dino.withEngine((manager, ps, vit) -> {
+                float[][] semantic = CurationEmbeddings.semantic(vit, manager, pool);
+                float[][] dup = CurationEmbeddings.duplicateDescriptors(semantic, vit, manager, pool);
+                float[][] s = seeds == null ? null : CurationEmbeddings.semantic(vit, manager, seeds);
+                float[][] p = protect == null
+                        ? null
+                        : CurationEmbeddings.duplicateDescriptors(
+                                CurationEmbeddings.semantic(vit, manager, protect), vit, manager, protect);
+                return new float[][][] {semantic, dup, s, p};
+            });
+            vectors = all[0];
+            descriptors = all[1];
+            seedVectors = all[2];
+            protectedDescriptors = all[3];
+        }
+        System.err.printf(Locale.ROOT, "embedded in %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+        Bars bars = new Bars();
+        Curation.Result result = Curation.run(
+                new Curation.Input(descriptors, vectors, seedVectors, protectedDescriptors), options, bars);
+        bars.finish();
+
+        Path manifestFile = Path.of(out);
+        List<CurationManifest.Row> rows = new ArrayList<>(pool.size());
+        for (int i = 0; i < pool.size(); i++) {
+            rows.add(new CurationManifest.Row(i, name(pool, i), result.steps()[i], result.cluster()[i]));
+        }
+        new CurationManifest(poolSpec, rows).write(manifestFile);
+        String base = manifestFile.toString().replaceFirst("\\.csv$", "");
+        Path png = Path.of(base + "-clusters.png");
+        if (result.clusterSizesBefore().length > 0) {
+            ClusterSizes.write(
+                    png,
+                    "curation of " + pool.describe() + ": cluster sizes before and after balancing",
+                    result.clusterSizesBefore(),
+                    result.clusterSizesAfter());
+        }
+        String summary = summary(pool, poolSpec, model, options, result, truth, png);
+        Files.writeString(Path.of(base + "-summary.md"), summary);
+        System.out.print(summary);
+        return 0;
+    }
+
+    private static String summary(
+            ImageDataset pool,
+            String poolSpec,
+            String model,
+            Curation.Options options,
+            Curation.Result result,
+            PoolTruth truth,
+            Path png) {
+        StringBuilder s = new StringBuilder();
+        s.append("# Curation of ").append(poolSpec).append("\n\n");
+        s.append("- pool: ").append(pool.describe()).append('\n');
+        s.append("- embeddings: ").append(model).append('\n');
+        s.append(String.format(
+                Locale.ROOT,
+                "- options: dedup %s, protect %s, retrieval %s (k %d, per seed %d), %s, clusters %s, target %d, seed %d%n",
+                options.dedupThreshold(),
+                options.evalCopyThreshold(),
+                options.retrieval().name().toLowerCase(Locale.ROOT),
+                options.retrievalK(),
+                options.perSeed(),
+                options.balance() ? "balanced" : "uniform",
+                options.clusterLevels().length == 0 ? "default" : Arrays.toString(options.clusterLevels()),
+                options.target(),
+                options.seed()));
+        s.append("\n| step | images |\n|---|---|\n");
+        result.counts().forEach((step, count) -> s.append("| ")
+                .append(step.label())
+                .append(" | ")
+                .append(count)
+                .append(" |\n"));
+        s.append("| duplicate groups | ").append(result.duplicateGroups()).append(" |\n");
+        if (result.clusterSizesBefore().length > 0) {
+            s.append("\nCluster sizes before and after balancing: ")
+                    .append(png.getFileName())
+                    .append('\n');
+        }
+        if (truth != null) {
+            boolean[] removedAsDuplicate = new boolean[truth.size()];
+            boolean[] kept = new boolean[truth.size()];
+            for (int i = 0; i < truth.size(); i++) {
+                removedAsDuplicate[i] = result.steps()[i] == CurationStep.DUPLICATE;
+                kept[i] = result.steps()[i] == CurationStep.KEPT;
+            }
+            s.append("\nAgainst the ground truth:\n\n");
+            s.append("- duplicate removal: ")
+                    .append(DuplicateScore.of(truth, removedAsDuplicate))
+                    .append('\n');
+            s.append(String.format(
+                    Locale.ROOT,
+                    "- class-balance entropy (nats, max %.3f): %.3f in the pool, %.3f kept%n",
+                    Math.log(10),
+                    entropy(truth, i -> true),
+                    entropy(truth, i -> kept[i])));
+            int junk = 0;
+            int junkKept = 0;
+            for (int i = 0; i < truth.size(); i++) {
+                if (truth.kinds()[i].isJunk()) {
+                    junk++;
+                    junkKept += kept[i] ? 1 : 0;
+                }
+            }
+            s.append("- junk kept: ")
+                    .append(junkKept)
+                    .append(" of ")
+                    .append(junk)
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    private static double entropy(PoolTruth truth, java.util.function.IntPredicate which) {
+        int[] counts = new int[10];
+        int total = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            int label = truth.labels()[i];
+            if (label >= 0 && label < counts.length && which.test(i)) {
+                counts[label]++;
+                total++;
+            }
+        }
+        double h = 0;
+        for (int c : counts) {
+            if (c > 0) {
+                h -= c / (double) total * Math.log(c / (double) total);
+            }
+        }
+        return h;
+    }
+
+    private static int makePool(Args args) throws Exception {
+        String out = args.option("out", null);
+        if (out == null) {
+            throw new UsageException("--out DIR is required");
+        }
+        UncuratedPoolGenerator.Options defaults = UncuratedPoolGenerator.Options.defaults(0);
+        UncuratedPoolGenerator.Options options = new UncuratedPoolGenerator.Options(
+                args.intOption("originals", defaults.originals(), 1, 60_000),
+                args.doubleOption("imbalance", defaults.imbalance(), 1, 1e6),
+                args.doubleOption("duplicated", defaults.duplicatedShare(), 0, 1),
+                args.doubleOption("junk", defaults.junkShare(), 0, 10),
+                args.intOption("seed", 0, 0, Integer.MAX_VALUE));
+        UncuratedPool pool = UncuratedPoolGenerator.generate(Datasets.open("fashion-mnist:train"), options);
+        PoolFiles.write(pool, Path.of(out));
+        System.out.printf(
+                Locale.ROOT,
+                "wrote %d images (%d duplicates, %d junk) and %s to %s%n",
+                pool.size(),
+                pool.truth().duplicates(),
+                pool.truth().junk(),
+                PoolFiles.TRUTH_FILE,
+                out);
+        return 0;
+    }
+
+    private static PoolTruth truth(Args args, String poolSpec, ImageDataset pool) throws Exception {
+        String file = args.option("truth", null);
+        Path path = null;
+        if (file != null) {
+            path = Path.of(file);
+        } else if (poolSpec.startsWith("dir:")) {
+            Path candidate = Path.of(poolSpec.substring(4)).resolve(PoolFiles.TRUTH_FILE);
+            path = Files.isRegularFile(candidate) ? candidate : null;
+        }
+        if (path == null) {
+            return null;
+        }
+        PoolTruth truth = PoolTruth.read(path);
+        if (truth.size() != pool.size()) {
+            throw new UsageException(path + " describes " + truth.size() + " images, the pool has " + pool.size());
+        }
+        return truth;
+    }
+
+    private static ImageDataset openDataset(String option, String spec) throws Exception {
+        try {
+            return Datasets.open(spec);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new UsageException(option + " " + spec + ": " + e.getMessage());
+        }
+    }
+
+    /** dir: pools are recorded with an absolute path, so that the manifest can be trained from anywhere. */
+    private static String absolute(String spec) {
+        return spec.startsWith("dir:")
+                ? "dir:" + Path.of(spec.substring(4)).toAbsolutePath().normalize()
+                : spec;
+    }
+
+    private static String name(ImageDataset pool, int i) {
+        return pool instanceof ImageDirectory dir ? dir.file(i).getFileName().toString() : Integer.toString(i);
+    }
+
+    private static float threshold(Args args, String option, String defaultValue) {
+        String value = args.option(option, defaultValue);
+        if (value.equals("off")) {
+            return Float.NaN;
+        }
+        try {
+            float t = Float.parseFloat(value);
+            if (!(t > -1 && t < 1)) {
+                throw new NumberFormatException();
+            }
+            return t;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + option + " must be a cosine similarity in (-1, 1) or off, got " + value);
+        }
+    }
+
+    private static Curation.Retrieval retrieval(String value) {
+        try {
+            return Curation.Retrieval.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--retrieval must be auto, nearest or cluster, got " + value);
+        }
+    }
+
+    private static int[] levels(String value) {
+        if (value.isBlank()) {
+            return new int[0];
+        }
+        try {
+            int[] levels = Arrays.stream(value.split(","))
+                    .mapToInt(v -> Integer.parseInt(v.trim()))
+                    .toArray();
+            for (int k : levels) {
+                if (k < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+            return levels;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--clusters must be positive counts, finest first, e.g. 100,10; got " + value);
+        }
+    }
+
+    /** One progress bar per curation step, on standard error. */
+    private static final class Bars implements CurationProgress {
+        private String step;
+        private ProgressBar bar;
+
+        @Override
+        public void update(String step, long done, long total) {
+            if (!step.equals(this.step)) {
+                finish();
+                this.step = step;
+                bar = new ProgressBar(System.err, step, total);
+            }
+            bar.update(done);
+        }
+
+        void finish() {
+            if (bar != null) {
+                bar.finish();
+                bar = null;
+            }
+        }
+    }
+}

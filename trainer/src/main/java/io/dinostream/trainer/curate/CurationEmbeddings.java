@@ -1,0 +1,81 @@
+package io.dinostream.trainer.curate;
+
+import ai.djl.ndarray.NDManager;
+import io.dinostream.embedder.image.RgbImage;
+import io.dinostream.embedder.model.DinoVisionTransformer;
+import io.dinostream.trainer.data.ImageDataset;
+import io.dinostream.trainer.eval.FeatureExtractor;
+
+/**
+ * The embeddings curation works on, from one backbone: the semantic embedding (the normalised CLS token,
+ * as for k-NN) for retrieval and clustering, and the duplicate descriptor: the CLS tokens of the image and
+ * of its mirror image, added and normalised, so that a mirrored copy has exactly the descriptor of its
+ * original.
+ */
+public final class CurationEmbeddings {
+    private CurationEmbeddings() {}
+
+    public static float[][] semantic(DinoVisionTransformer backbone, NDManager manager, ImageDataset data) {
+        return FeatureExtractor.backbone(backbone, manager, data, data.size()).vectors();
+    }
+
+    public static float[][] duplicateDescriptors(
+            float[][] semantic, DinoVisionTransformer backbone, NDManager manager, ImageDataset data) {
+        float[][] mirrored = FeatureExtractor.backbone(backbone, manager, new Mirrored(data), data.size())
+                .vectors();
+        float[][] out = new float[semantic.length][];
+        for (int i = 0; i < out.length; i++) {
+            float[] v = semantic[i].clone();
+            double norm = 0;
+            for (int j = 0; j < v.length; j++) {
+                v[j] += mirrored[i][j];
+                norm += v[j] * v[j];
+            }
+            if (norm > 0) {
+                float inv = (float) (1 / Math.sqrt(norm));
+                for (int j = 0; j < v.length; j++) {
+                    v[j] *= inv;
+                }
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /** A dataset seen in a mirror (left-right). */
+    static final class Mirrored implements ImageDataset {
+        private final ImageDataset data;
+
+        Mirrored(ImageDataset data) {
+            this.data = data;
+        }
+
+        @Override
+        public int size() {
+            return data.size();
+        }
+
+        @Override
+        public RgbImage image(int index) {
+            RgbImage image = data.image(index);
+            int w = image.width();
+            byte[] out = new byte[image.rgb().length];
+            for (int y = 0; y < image.height(); y++) {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(image.rgb(), (y * w + x) * 3, out, (y * w + (w - 1 - x)) * 3, 3);
+                }
+            }
+            return new RgbImage(w, image.height(), out);
+        }
+
+        @Override
+        public int label(int index) {
+            return data.label(index);
+        }
+
+        @Override
+        public String describe() {
+            return "mirrored " + data.describe();
+        }
+    }
+}
