@@ -43,6 +43,16 @@ class TrainConfigTest {
                 TrainConfig.fmnistVitMicro().model().toDinoV2Config("fmnist-vit-micro"));
     }
 
+    /**
+     * docs/recipes/fmnist-vit-tiny.json is the resolved config the shipped model was trained with: the
+     * preset with the documented command's options ({@code --epochs 30 --images-per-epoch 30000}).
+     */
+    @Test
+    void shippedRecipeIsThePresetWithTheDocumentedOptions() throws Exception {
+        String shipped = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/recipes/fmnist-vit-tiny.json"));
+        assertEquals(TrainConfig.fmnistVitTiny().withRun(30, 128, 30_000), TrainConfig.fromJson(shipped));
+    }
+
     /** The micro student has at most a quarter of the tiny teacher's parameters. */
     @Test
     void microIsAQuarterOfTiny() {
