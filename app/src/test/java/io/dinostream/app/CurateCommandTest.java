@@ -1,0 +1,104 @@
+package io.dinostream.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinostream.trainer.curate.CurationManifest;
+import io.dinostream.trainer.curate.CurationStep;
+import io.dinostream.trainer.curate.pool.PoolFiles;
+import io.dinostream.trainer.curate.pool.PoolTruth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dinostream curate make-pool}, {@code curate} and training from its manifest, as a user runs them:
+ * real Fashion-MNIST, the shipped model's embeddings, FAISS through our binding, the real trainer.
+ */
+class CurateCommandTest {
+    private static boolean passedDedup(CurationStep step) {
+        return step != CurationStep.DUPLICATE && step != CurationStep.EVAL_COPY;
+    }
+
+    @Test
+    void makePoolCurateAndTrainFromTheManifest(@TempDir Path dir) throws Exception {
+        Path pool = dir.resolve("pool");
+        String made = Cli.run(List.of(
+                "curate",
+                "make-pool",
+                "--out",
+                pool.toString(),
+                "--originals",
+                "400",
+                "--duplicated",
+                "0.2",
+                "--seed",
+                "3"));
+        assertTrue(made.contains("wrote "), made);
+        PoolTruth truth = PoolFiles.truth(pool);
+
+        Path manifestFile = dir.resolve("curated.csv");
+        String printed = Cli.run(List.of(
+                "curate",
+                "--pool",
+                "dir:" + pool,
+                "--out",
+                manifestFile.toString(),
+                "--target",
+                "200",
+                "--clusters",
+                "10",
+                "--dedup-threshold",
+                "0.99",
+                "--protect",
+                "fashion-mnist:test",
+                "--seed",
+                "1"));
+        assertTrue(printed.contains("| kept | 200 |"), printed);
+        assertTrue(printed.contains("duplicate removal: precision"), printed);
+        assertTrue(printed.contains("class-balance entropy"), printed);
+        assertTrue(Files.size(dir.resolve("curated-clusters.png")) > 1000);
+        assertEquals(printed, Files.readString(dir.resolve("curated-summary.md")));
+
+        CurationManifest manifest = CurationManifest.read(manifestFile);
+        assertEquals(truth.size(), manifest.rows().size());
+        assertEquals(200, manifest.kept().length);
+        // An exact copy has cosine 1 with its original, so of the two at most one gets past duplicate
+        // removal (whichever comes first in the pool; the other is dropped, or both are as evaluation copies).
+        int exactCopies = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            if (truth.kinds()[i] == io.dinostream.trainer.curate.pool.PoolItemKind.EXACT_COPY) {
+                exactCopies++;
+                int original = truth.groups()[i];
+                int survivors = (passedDedup(manifest.rows().get(i).step()) ? 1 : 0)
+                        + (passedDedup(manifest.rows().get(original).step()) ? 1 : 0);
+                assertTrue(survivors <= 1, "copy " + i + " and original " + original + " both survived");
+            }
+        }
+        assertTrue(exactCopies > 5, "the pool has exact copies: " + exactCopies);
+
+        Path run = dir.resolve("run");
+        String trained = Cli.run(List.of(
+                "train",
+                "--preset",
+                "fmnist-vit-tiny",
+                "--data",
+                "manifest:" + manifestFile,
+                "--out",
+                run.toString(),
+                "--batch-size",
+                "8",
+                "--images-per-epoch",
+                "16",
+                "--eval-data",
+                "none",
+                "--stop-after",
+                "1"));
+        assertTrue(trained.contains("stopped after 1 iterations"), trained);
+        assertEquals(2, Main.run(List.of("curate", "--pool", "dir:" + dir.resolve("missing"), "--out", "x.csv")));
+        assertEquals(
+                2, Main.run(List.of("curate", "--pool", "dir:" + pool, "--out", "y.csv", "--dedup-threshold", "1.5")));
+    }
+}
