@@ -57,15 +57,7 @@ public final class CurationEmbeddings {
 
         @Override
         public RgbImage image(int index) {
-            RgbImage image = data.image(index);
-            int w = image.width();
-            byte[] out = new byte[image.rgb().length];
-            for (int y = 0; y < image.height(); y++) {
-                for (int x = 0; x < w; x++) {
-                    System.arraycopy(image.rgb(), (y * w + x) * 3, out, (y * w + (w - 1 - x)) * 3, 3);
-                }
-            }
-            return new RgbImage(w, image.height(), out);
+            return io.dinostream.trainer.curate.pool.NearCopies.flip(data.image(index));
         }
 
         @Override

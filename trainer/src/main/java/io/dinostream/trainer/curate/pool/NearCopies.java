@@ -15,7 +15,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** The alterations that turn an original into a near copy: flip, slight crop, noise, JPEG re-encoding. */
-final class NearCopies {
+public final class NearCopies {
     private NearCopies() {}
 
     static RgbImage make(RgbImage original, PoolItemKind kind, Random random) {
@@ -31,7 +31,7 @@ final class NearCopies {
     }
 
     /** Mirrored left to right. */
-    static RgbImage flip(RgbImage image) {
+    public static RgbImage flip(RgbImage image) {
         int w = image.width();
         byte[] out = new byte[image.rgb().length];
         for (int y = 0; y < image.height(); y++) {
