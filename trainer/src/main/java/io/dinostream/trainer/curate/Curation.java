@@ -228,17 +228,7 @@ public final class Curation {
     }
 
     private static int[] uniform(int n, int target, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = SeededPermutation.of(n, new Random(seed));
         int[] chosen = Arrays.copyOf(order, Math.min(target, n));
         Arrays.sort(chosen);
         return chosen;

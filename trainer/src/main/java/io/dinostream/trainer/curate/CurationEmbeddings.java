@@ -5,6 +5,7 @@ import io.dinostream.embedder.image.RgbImage;
 import io.dinostream.embedder.model.DinoVisionTransformer;
 import io.dinostream.trainer.data.ImageDataset;
 import io.dinostream.trainer.eval.FeatureExtractor;
+import io.dinostream.trainer.eval.Features;
 
 /**
  * The embeddings curation works on, from one backbone: the semantic embedding (the normalised CLS token,
@@ -26,17 +27,10 @@ public final class CurationEmbeddings {
         float[][] out = new float[semantic.length][];
         for (int i = 0; i < out.length; i++) {
             float[] v = semantic[i].clone();
-            double norm = 0;
             for (int j = 0; j < v.length; j++) {
                 v[j] += mirrored[i][j];
-                norm += v[j] * v[j];
             }
-            if (norm > 0) {
-                float inv = (float) (1 / Math.sqrt(norm));
-                for (int j = 0; j < v.length; j++) {
-                    v[j] *= inv;
-                }
-            }
+            Features.normalise(v);
             out[i] = v;
         }
         return out;

@@ -14,7 +14,8 @@ public record Features(float[][] vectors, int[] labels) {
         return vectors.length == 0 ? 0 : vectors[0].length;
     }
 
-    static void normalise(float[] v) {
+    /** Scales {@code v} to unit length in place (a zero vector stays zero). */
+    public static void normalise(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += x * x;

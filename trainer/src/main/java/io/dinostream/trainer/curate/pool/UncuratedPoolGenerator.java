@@ -1,6 +1,7 @@
 package io.dinostream.trainer.curate.pool;
 
 import io.dinostream.embedder.image.RgbImage;
+import io.dinostream.trainer.curate.SeededPermutation;
 import io.dinostream.trainer.data.ImageDataset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,7 +72,7 @@ public final class UncuratedPoolGenerator {
         }
         PoolItemKind[] copyKinds = PoolItemKind.duplicateKinds();
         int duplicated = (int) Math.round(originals.length * options.duplicatedShare());
-        int[] order = permutation(originals.length, random);
+        int[] order = SeededPermutation.of(originals.length, random);
         for (int d = 0; d < duplicated; d++) {
             int original = order[d];
             for (int c = 0, copies = 1 + random.nextInt(3); c < copies; c++) {
@@ -108,7 +109,7 @@ public final class UncuratedPoolGenerator {
         if (classes == 0) {
             throw new IllegalArgumentException(dataset.describe() + " has no labels; the pool needs them");
         }
-        int[] rankOfClass = permutation(classes, random);
+        int[] rankOfClass = SeededPermutation.of(classes, random);
         double[] weight = new double[classes];
         double total = 0;
         for (int c = 0; c < classes; c++) {
@@ -119,7 +120,7 @@ public final class UncuratedPoolGenerator {
         for (int c = 0; c < classes; c++) {
             quota[c] = (int) Math.round(options.originals() * weight[c] / total);
         }
-        int[] order = permutation(dataset.size(), random);
+        int[] order = SeededPermutation.of(dataset.size(), random);
         int[] taken = new int[classes];
         int[] out = new int[Arrays.stream(quota).sum()];
         int n = 0;
@@ -161,7 +162,7 @@ public final class UncuratedPoolGenerator {
             String from,
             Options options) {
         int n = images.size();
-        int[] order = permutation(n, random); // pool position -> unshuffled index
+        int[] order = SeededPermutation.of(n, random); // pool position -> unshuffled index
         int[] position = new int[n];
         for (int p = 0; p < n; p++) {
             position[order[p]] = p;
@@ -181,19 +182,5 @@ public final class UncuratedPoolGenerator {
         }
         String description = "uncurated pool from " + from + " (" + n + " images: " + options + ")";
         return new UncuratedPool(outImages, new PoolTruth(outKinds, outLabels, outGroups, outSources), description);
-    }
-
-    static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }
