@@ -1,5 +1,7 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.common.kafka.KafkaClients;
+import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.trainer.curate.Curation;
 import io.dinostream.trainer.curate.CurationEmbeddings;
@@ -7,13 +9,14 @@ import io.dinostream.trainer.curate.CurationManifest;
 import io.dinostream.trainer.curate.CurationProgress;
 import io.dinostream.trainer.curate.CurationStep;
 import io.dinostream.trainer.curate.DuplicateScore;
+import io.dinostream.trainer.curate.ManifestTopic;
 import io.dinostream.trainer.curate.pool.PoolFiles;
 import io.dinostream.trainer.curate.pool.PoolTruth;
 import io.dinostream.trainer.curate.pool.UncuratedPool;
 import io.dinostream.trainer.curate.pool.UncuratedPoolGenerator;
 import io.dinostream.trainer.data.Datasets;
 import io.dinostream.trainer.data.ImageDataset;
-import io.dinostream.trainer.data.ImageDirectory;
+import io.dinostream.trainer.data.KafkaTopicImages;
 import io.dinostream.trainer.plot.ClusterSizes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,7 @@ public final class CurateCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: dinostream curate --pool SPEC --out MANIFEST [--target N] [--seeds SPEC] [--protect SPEC]
+                usage: dinostream curate --pool SPEC --out MANIFEST [--out-topic T] [--target N] [--seeds SPEC] [--protect SPEC]
                        dinostream curate make-pool --out DIR [--originals N] [--imbalance R] [--duplicated S]
                                                    [--junk S] [--seed N]
 
@@ -56,8 +59,12 @@ public final class CurateCommand implements Command {
                 as PNG files with DIR/truth.csv; curate scores itself against that truth.
 
                 options:
-                  --pool SPEC               fashion-mnist:train, fashion-mnist:test or dir:PATH (required)
+                  --pool SPEC               fashion-mnist:train, fashion-mnist:test, dir:PATH or kafka:TOPIC
+                                            (the images of a topic in the images wire format, as they stand;
+                                            needs --bootstrap-servers) (required)
                   --out FILE                the manifest (required)
+                  --out-topic TOPIC         also write the manifest to this topic (key: image name; value:
+                                            JSON with pool, curation, index, name, step, cluster)
                   --target N                keep at most N images (default 0: no sampling)
                   --seeds SPEC              seed images for retrieval (default none: step b skipped)
                   --protect SPEC            evaluation images that must not leak into training (default none)
@@ -96,6 +103,7 @@ public final class CurateCommand implements Command {
                         "weights",
                         "truth",
                         "seed",
+                        "out-topic",
                         "originals",
                         "imbalance",
                         "duplicated",
@@ -114,11 +122,17 @@ public final class CurateCommand implements Command {
             throw new UsageException("--pool and --out are required");
         }
         poolSpec = absolute(poolSpec);
-        ImageDataset pool = openDataset("--pool", poolSpec);
-        ImageDataset seeds =
-                args.option("seeds", null) == null ? null : openDataset("--seeds", args.option("seeds", null));
-        ImageDataset protect =
-                args.option("protect", null) == null ? null : openDataset("--protect", args.option("protect", null));
+        ImageDataset pool = DatasetSpecs.open("--pool", poolSpec, args.config);
+        ImageDataset seeds = args.option("seeds", null) == null
+                ? null
+                : DatasetSpecs.open("--seeds", args.option("seeds", null), args.config);
+        ImageDataset protect = args.option("protect", null) == null
+                ? null
+                : DatasetSpecs.open("--protect", args.option("protect", null), args.config);
+        String outTopic = args.option("out-topic", null);
+        if (outTopic != null && args.config.bootstrapServers().isBlank()) {
+            throw new UsageException("--out-topic needs a Kafka cluster: set --bootstrap-servers HOST:PORT");
+        }
         float dedup = threshold(args, "dedup-threshold", "0.95");
         float protectThreshold = threshold(args, "protect-threshold", args.option("dedup-threshold", "0.95"));
         Curation.Options options = new Curation.Options(
@@ -167,9 +181,10 @@ public final class CurateCommand implements Command {
         Path manifestFile = Path.of(out);
         List<CurationManifest.Row> rows = new ArrayList<>(pool.size());
         for (int i = 0; i < pool.size(); i++) {
-            rows.add(new CurationManifest.Row(i, name(pool, i), result.steps()[i], result.cluster()[i]));
+            rows.add(new CurationManifest.Row(i, pool.name(i), result.steps()[i], result.cluster()[i]));
         }
-        new CurationManifest(poolSpec, rows).write(manifestFile);
+        CurationManifest manifest = new CurationManifest(poolSpec, rows);
+        manifest.write(manifestFile);
         String base = manifestFile.toString().replaceFirst("\\.csv$", "");
         Path png = Path.of(base + "-clusters.png");
         if (result.clusterSizesBefore().length > 0) {
@@ -180,6 +195,23 @@ public final class CurateCommand implements Command {
                     result.clusterSizesAfter());
         }
         String summary = summary(pool, poolSpec, model, options, result, truth, png);
+        if (pool instanceof KafkaTopicImages topicImages
+                && !topicImages.skipped().isEmpty()) {
+            summary += "\nRecords left out because they do not decode ("
+                    + topicImages.skipped().size() + "):\n\n"
+                    + String.join(
+                            "\n",
+                            topicImages.skipped().stream().map(r -> "- " + r).toList()) + "\n";
+        }
+        if (outTopic != null) {
+            KafkaSetup.createIfMissing(args.config, List.of(KafkaSetup.manifestTopic(args.config, outTopic)));
+            int written = ManifestTopic.write(
+                    KafkaClients.producer(args.config, "dinostream-curate"),
+                    outTopic,
+                    manifestFile.toAbsolutePath().toString(),
+                    manifest);
+            summary += "\nManifest written to topic " + outTopic + " (" + written + " records).\n";
+        }
         Files.writeString(Path.of(base + "-summary.md"), summary);
         System.out.print(summary);
         return 0;
@@ -318,23 +350,11 @@ public final class CurateCommand implements Command {
         return truth;
     }
 
-    private static ImageDataset openDataset(String option, String spec) throws Exception {
-        try {
-            return Datasets.open(spec);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw new UsageException(option + " " + spec + ": " + e.getMessage());
-        }
-    }
-
     /** dir: pools are recorded with an absolute path, so that the manifest can be trained from anywhere. */
     private static String absolute(String spec) {
         return spec.startsWith("dir:")
                 ? "dir:" + Path.of(spec.substring(4)).toAbsolutePath().normalize()
                 : spec;
-    }
-
-    private static String name(ImageDataset pool, int i) {
-        return pool instanceof ImageDirectory dir ? dir.file(i).getFileName().toString() : Integer.toString(i);
     }
 
     private static float threshold(Args args, String option, String defaultValue) {

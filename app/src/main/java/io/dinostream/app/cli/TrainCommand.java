@@ -1,7 +1,6 @@
 package io.dinostream.app.cli;
 
 import io.dinostream.trainer.config.TrainConfig;
-import io.dinostream.trainer.data.Datasets;
 import io.dinostream.trainer.data.ImageDataset;
 import io.dinostream.trainer.eval.KnnEvaluation;
 import io.dinostream.trainer.ssl.StepLosses;
@@ -60,7 +59,9 @@ public final class TrainCommand implements Command {
 
                 options:
                   --preset NAME          %s (default fmnist-vit-tiny)
-                  --data SPEC            training images, labels unused (default fashion-mnist:train)
+                  --data SPEC            training images, labels unused (default fashion-mnist:train): also
+                                         dir:PATH, kafka:TOPIC (with --bootstrap-servers) or manifest:FILE
+                                         (what a curation kept)
                   --out DIR              the run directory (required)
                   --epochs N             epochs (default: the preset's)
                   --batch-size N         images per step (default: the preset's)
@@ -97,13 +98,13 @@ public final class TrainCommand implements Command {
 
     /** Runs a training or distillation with the shared options (data, evaluation, stop) and a progress bar. */
     static int execute(Args args, TrainConfig config, Path runDir, RunSetup setup, String what) throws Exception {
-        ImageDataset data = Datasets.open(args.option("data", "fashion-mnist:train"));
+        ImageDataset data = DatasetSpecs.open("--data", args.option("data", "fashion-mnist:train"), args.config);
         String evalSpec = args.option("eval-data", "fashion-mnist:test");
         KnnEvaluation evaluation = evalSpec.equals("none")
                 ? null
                 : new KnnEvaluation(
                         data,
-                        Datasets.open(evalSpec),
+                        DatasetSpecs.open("--eval-data", evalSpec, args.config),
                         args.intOption("eval-bank", 10_000, 1, Integer.MAX_VALUE),
                         args.intOption("eval-queries", 2_000, 1, Integer.MAX_VALUE));
         Files.createDirectories(runDir);

@@ -45,13 +45,31 @@ public final class KafkaSetup {
         return List.of(images, embeddings, deadLetters);
     }
 
-    /** Creates the missing topics; existing ones are left as they are. */
+    /**
+     * A topic for curation manifests: compacted, so that it keeps the latest decision for each image (key:
+     * image name).
+     */
+    public static NewTopic manifestTopic(DinostreamConfig config, String name) {
+        return new NewTopic(name, config.topicPartitions(), config.topicReplicationFactor())
+                .configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1"));
+    }
+
+    /** Creates dinostream's missing topics; existing ones are left as they are. */
     public static void createTopics(DinostreamConfig config) {
+        createIfMissing(config, topics(config));
+    }
+
+    /** Creates those of {@code topics} that do not exist; existing ones are left as they are. */
+    public static void createIfMissing(DinostreamConfig config, List<NewTopic> topics) {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (NewTopic topic : topics(config)) {
+            for (NewTopic topic : topics) {
                 if (!existing.contains(topic.name())) {
                     missing.add(topic);
                 }

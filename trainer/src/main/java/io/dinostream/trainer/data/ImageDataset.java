@@ -11,6 +11,11 @@ public interface ImageDataset {
     /** The class of image {@code index}, or -1 when unlabelled. */
     int label(int index);
 
+    /** The image's name in a curation manifest: its file name, record key, or index. */
+    default String name(int index) {
+        return Integer.toString(index);
+    }
+
     /** A short description, e.g. {@code fashion-mnist:train (60000 images)}. */
     String describe();
 }

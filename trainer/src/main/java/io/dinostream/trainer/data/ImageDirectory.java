@@ -47,6 +47,12 @@ public final class ImageDirectory implements ImageDataset {
         return files.get(index);
     }
 
+    /** The file name. */
+    @Override
+    public String name(int index) {
+        return files.get(index).getFileName().toString();
+    }
+
     @Override
     public int size() {
         return files.size();

@@ -36,6 +36,11 @@ public final class SubsetDataset implements ImageDataset {
     }
 
     @Override
+    public String name(int index) {
+        return base.name(indices[index]);
+    }
+
+    @Override
     public String describe() {
         return description + " (" + size() + " of " + base.describe() + ")";
     }
