@@ -14,6 +14,7 @@ import io.dinostream.trainer.curate.pool.PoolFiles;
 import io.dinostream.trainer.curate.pool.PoolTruth;
 import io.dinostream.trainer.curate.pool.UncuratedPool;
 import io.dinostream.trainer.curate.pool.UncuratedPoolGenerator;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import io.dinostream.trainer.data.Datasets;
 import io.dinostream.trainer.data.ImageDataset;
 import io.dinostream.trainer.data.KafkaTopicImages;
@@ -175,7 +176,13 @@ public final class CurateCommand implements Command {
 
         Bars bars = new Bars();
         Curation.Result result = Curation.run(
-                new Curation.Input(descriptors, vectors, seedVectors, protectedDescriptors), options, bars);
+                new Curation.Input(
+                        VectorSource.of(descriptors),
+                        VectorSource.of(vectors),
+                        seedVectors == null ? null : VectorSource.of(seedVectors),
+                        protectedDescriptors == null ? null : VectorSource.of(protectedDescriptors)),
+                options,
+                bars);
         bars.finish();
 
         Path manifestFile = Path.of(out);

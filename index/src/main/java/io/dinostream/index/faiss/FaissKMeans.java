@@ -111,25 +111,65 @@ public final class FaissKMeans {
         if (options.spherical()) {
             normaliseRows(centroids, dimension);
         }
-        try (FaissIndex assigner = options.spherical() ? new IndexFlatIP(dimension) : new IndexFlatL2(dimension);
-                FloatPointer centroidPointer = new FloatPointer(centroids)) {
-            assigner.add(options.k(), centroidPointer);
+        try (Assigner assigner = new Assigner(centroids, dimension, options.spherical())) {
             int[] assignment = new int[n];
             float[] score = new float[n];
             for (int from = 0; from < n; from += ASSIGN_BATCH) {
                 int count = Math.min(ASSIGN_BATCH, n - from);
-                try (FloatPointer queries = new FloatPointer(
-                                java.util.Arrays.copyOfRange(vectors, from * dimension, (from + count) * dimension));
-                        FloatPointer distances = new FloatPointer(count);
-                        LongPointer labels = new LongPointer(count)) {
-                    assigner.search(count, queries, 1, distances, labels);
-                    for (int i = 0; i < count; i++) {
-                        assignment[from + i] = (int) labels.get(i);
-                        score[from + i] = distances.get(i);
+                assigner.assign(
+                        java.util.Arrays.copyOfRange(vectors, from * dimension, (from + count) * dimension),
+                        assignment,
+                        score,
+                        from);
+            }
+            return new Result(options.k(), dimension, centroids, assignment, score);
+        }
+    }
+
+    /**
+     * Assigns vectors to the nearest of fixed centroids (inner product when spherical, else L2), chunk by
+     * chunk: how a pool too large to cluster whole gets its clusters from centroids trained on a sample.
+     * Owns a FAISS flat index.
+     */
+    public static final class Assigner implements AutoCloseable {
+        private final int dimension;
+        private final FaissIndex index;
+
+        /** @param centroids {@code k * dimension} floats, row-major */
+        public Assigner(float[] centroids, int dimension, boolean spherical) {
+            FaissNative.load();
+            this.dimension = dimension;
+            this.index = spherical ? new IndexFlatIP(dimension) : new IndexFlatL2(dimension);
+            try (FloatPointer pointer = new FloatPointer(centroids)) {
+                index.add(centroids.length / dimension, pointer);
+            } catch (RuntimeException e) {
+                index.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Writes the nearest centroid of each row of {@code vectors} (and its inner product or squared
+         * distance) to {@code assignment} and {@code score} from position {@code offset}.
+         */
+        public void assign(float[] vectors, int[] assignment, float[] score, int offset) {
+            int count = vectors.length / dimension;
+            try (FloatPointer queries = new FloatPointer(vectors);
+                    FloatPointer distances = new FloatPointer(count);
+                    LongPointer labels = new LongPointer(count)) {
+                index.search(count, queries, 1, distances, labels);
+                for (int i = 0; i < count; i++) {
+                    assignment[offset + i] = (int) labels.get(i);
+                    if (score != null) {
+                        score[offset + i] = distances.get(i);
                     }
                 }
             }
-            return new Result(options.k(), dimension, centroids, assignment, score);
+        }
+
+        @Override
+        public void close() {
+            index.close();
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.dinostream.trainer.curate;
 
-import java.util.ArrayList;
+import io.dinostream.trainer.curate.vectors.SubsetVectors;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -53,9 +53,10 @@ public final class Curation {
      * @param seeds seed images' semantic embeddings, or null
      * @param protectedSet evaluation images' duplicate-detection embeddings, or null
      */
-    public record Input(float[][] dedupVectors, float[][] vectors, float[][] seeds, float[][] protectedSet) {
+    public record Input(
+            VectorSource dedupVectors, VectorSource vectors, VectorSource seeds, VectorSource protectedSet) {
         public Input {
-            if (dedupVectors.length != vectors.length) {
+            if (dedupVectors.size() != vectors.size()) {
                 throw new IllegalArgumentException("one duplicate and one semantic embedding per image");
             }
         }
@@ -94,7 +95,7 @@ public final class Curation {
     }
 
     public static Result run(Input input, Options options, CurationProgress progress) {
-        int n = input.vectors().length;
+        int n = input.vectors().size();
         CurationStep[] steps = new CurationStep[n];
         Arrays.fill(steps, CurationStep.KEPT);
         int[] cluster = new int[n];
@@ -108,8 +109,8 @@ public final class Curation {
         int duplicateGroups = 0;
         if (!Float.isNaN(options.dedupThreshold())) {
             int[] alive = alive(steps);
-            NearDuplicates.Groups groups =
-                    NearDuplicates.within(select(input.dedupVectors(), alive), options.dedupThreshold(), progress);
+            NearDuplicates.Groups groups = NearDuplicates.within(
+                    new SubsetVectors(input.dedupVectors(), alive), options.dedupThreshold(), progress);
             for (int a = 0; a < alive.length; a++) {
                 if (groups.removed(a)) {
                     steps[alive[a]] = CurationStep.DUPLICATE;
@@ -117,26 +118,18 @@ public final class Curation {
             }
             duplicateGroups = groups.duplicateGroups();
         }
-        if (input.seeds() != null && input.seeds().length > 0) {
+        if (input.seeds() != null && input.seeds().size() > 0) {
             int[] alive = alive(steps);
-            float[][] candidates = select(input.vectors(), alive);
+            VectorSource candidates = new SubsetVectors(input.vectors(), alive);
             boolean useClusters = options.retrieval() == Retrieval.CLUSTER
-                    || (options.retrieval() == Retrieval.AUTO && input.seeds().length < Retrieval.SMALL_SEED_SET);
+                    || (options.retrieval() == Retrieval.AUTO && input.seeds().size() < Retrieval.SMALL_SEED_SET);
             boolean[] retrieved;
-            if (useClusters) {
-                int dim = candidates[0].length;
-                int[] levels = levelsFor(options, candidates.length);
-                var clusters = io.dinostream.index.faiss.FaissKMeans.cluster(
-                        NeighbourIndexChoice.flatten(candidates, 0, candidates.length, dim),
-                        dim,
-                        io.dinostream.index.faiss.FaissKMeans.Options.spherical(levels[0], options.seed()));
+            if (useClusters && candidates.size() > 0) {
+                int[] levels = levelsFor(options, candidates.size());
+                HierarchicalKMeans.Tree clusters =
+                        HierarchicalKMeans.build(candidates, new int[] {levels[0]}, options.seed(), progress);
                 retrieved = SeedRetrieval.fromSeedClusters(
-                        candidates,
-                        clusters.assignment(),
-                        clusters.centroids(),
-                        input.seeds(),
-                        options.perSeed(),
-                        options.seed());
+                        clusters.clusterOf(), clusters.centroids(), input.seeds(), options.perSeed(), options.seed());
             } else {
                 retrieved = SeedRetrieval.nearest(candidates, input.seeds(), options.retrievalK(), progress);
             }
@@ -152,14 +145,9 @@ public final class Curation {
         if (alive.length > 0 && (options.balance() || (options.target() > 0 && options.target() < alive.length))) {
             int[] chosen;
             if (options.balance()) {
-                float[][] candidates = select(input.vectors(), alive);
-                int dim = candidates[0].length;
+                VectorSource candidates = new SubsetVectors(input.vectors(), alive);
                 HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
-                        NeighbourIndexChoice.flatten(candidates, 0, candidates.length, dim),
-                        dim,
-                        levelsFor(options, candidates.length),
-                        options.seed(),
-                        progress);
+                        candidates, levelsFor(options, candidates.size()), options.seed(), progress);
                 for (int a = 0; a < alive.length; a++) {
                     cluster[alive[a]] = tree.clusterOf()[a];
                 }
@@ -210,21 +198,18 @@ public final class Curation {
     }
 
     private static int[] alive(CurationStep[] steps) {
-        List<Integer> alive = new ArrayList<>();
+        int count = 0;
+        for (CurationStep step : steps) {
+            count += step == CurationStep.KEPT ? 1 : 0;
+        }
+        int[] alive = new int[count];
+        int next = 0;
         for (int i = 0; i < steps.length; i++) {
             if (steps[i] == CurationStep.KEPT) {
-                alive.add(i);
+                alive[next++] = i;
             }
         }
-        return alive.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static float[][] select(float[][] vectors, int[] rows) {
-        float[][] out = new float[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            out[r] = vectors[rows[r]];
-        }
-        return out;
+        return alive;
     }
 
     private static int[] uniform(int n, int target, long seed) {

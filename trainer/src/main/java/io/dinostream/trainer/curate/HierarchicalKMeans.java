@@ -1,6 +1,7 @@
 package io.dinostream.trainer.curate;
 
 import io.dinostream.index.faiss.FaissKMeans;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,9 @@ public final class HierarchicalKMeans {
      * @param levels finest first: {@code levels.get(0)[i]} is vector {@code i}'s cluster, {@code levels.get(l)[c]}
      *     the level-{@code l} cluster of level-{@code (l-1)} cluster {@code c}
      * @param sizes per level, the number of vectors in each of its clusters
+     * @param centroids the finest level's centroids, row-major
      */
-    public record Tree(List<int[]> levels, List<int[]> sizes) {
+    public record Tree(List<int[]> levels, List<int[]> sizes, float[] centroids) {
         /** The finest cluster of each vector. */
         public int[] clusterOf() {
             return levels.get(0);
@@ -25,36 +27,60 @@ public final class HierarchicalKMeans {
     private HierarchicalKMeans() {}
 
     /**
-     * @param vectors {@code n} vectors, row-major
-     * @param ks clusters per level, finest first, each at most the number of items it clusters
+     * Rows the finest level's centroids are trained on at most: FAISS itself uses at most 256 per
+     * centroid, and a bounded sample keeps a pool of millions off the heap. Every row is then assigned to
+     * its nearest centroid, streamed chunk by chunk.
      */
-    public static Tree build(float[] vectors, int dimension, int[] ks, long seed, CurationProgress progress) {
+    public static final int TRAINING_SAMPLE = 262_144;
+
+    /** @param ks clusters per level, finest first, each at most the number of items it clusters */
+    public static Tree build(VectorSource vectors, int[] ks, long seed, CurationProgress progress) {
+        return build(vectors, ks, seed, progress, TRAINING_SAMPLE);
+    }
+
+    /** As above, training the finest centroids on at most {@code trainingSample} rows. */
+    static Tree build(VectorSource vectors, int[] ks, long seed, CurationProgress progress, int trainingSample) {
         List<int[]> levels = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
-        float[] points = vectors;
-        for (int l = 0; l < ks.length; l++) {
-            int n = points.length / dimension;
-            int k = Math.min(ks[l], n);
+        int dimension = vectors.dimension();
+        int n = vectors.size();
+        int k0 = Math.min(ks[0], n);
+        float[] centroids = FaissKMeans.cluster(
+                        vectors.sample(Math.max(k0, Math.min(n, trainingSample))),
+                        dimension,
+                        FaissKMeans.Options.spherical(k0, seed))
+                .centroids();
+        int[] assignment = new int[n];
+        try (FaissKMeans.Assigner assigner = new FaissKMeans.Assigner(centroids, dimension, true)) {
+            for (int from = 0; from < n; from += VectorSource.CHUNK) {
+                int to = Math.min(n, from + VectorSource.CHUNK);
+                assigner.assign(vectors.read(from, to), assignment, null, from);
+                progress.update("k-means assignment", to, n);
+            }
+        }
+        int[] size = new int[k0];
+        for (int a : assignment) {
+            size[a]++;
+        }
+        levels.add(assignment);
+        sizes.add(size);
+        // Higher levels cluster the centroids below them (few), and count vectors through their members.
+        float[] points = centroids;
+        progress.update("k-means", 1, ks.length);
+        for (int l = 1; l < ks.length; l++) {
+            int k = Math.min(ks[l], points.length / dimension);
             FaissKMeans.Result result =
                     FaissKMeans.cluster(points, dimension, FaissKMeans.Options.spherical(k, seed + l));
             levels.add(result.assignment());
-            // Sizes in vectors: the first level counts vectors; higher levels add up their members.
-            int[] assignment = result.assignment();
-            int[] size = new int[k];
-            if (l == 0) {
-                for (int a : assignment) {
-                    size[a]++;
-                }
-            } else {
-                int[] lower = sizes.get(l - 1);
-                for (int c = 0; c < assignment.length; c++) {
-                    size[assignment[c]] += lower[c];
-                }
+            int[] lower = sizes.get(l - 1);
+            int[] upper = new int[k];
+            for (int c = 0; c < result.assignment().length; c++) {
+                upper[result.assignment()[c]] += lower[c];
             }
-            sizes.add(size);
+            sizes.add(upper);
             points = result.centroids();
             progress.update("k-means", l + 1, ks.length);
         }
-        return new Tree(levels, sizes);
+        return new Tree(levels, sizes, centroids);
     }
 }

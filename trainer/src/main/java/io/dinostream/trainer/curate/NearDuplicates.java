@@ -2,6 +2,7 @@ package io.dinostream.trainer.curate;
 
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.List;
 
 /**
@@ -47,18 +48,15 @@ public final class NearDuplicates {
     }
 
     /** Groups the pool's near-duplicates: pairs with cosine similarity above {@code threshold}. */
-    public static Groups within(float[][] vectors, float threshold, CurationProgress progress) {
-        int n = vectors.length;
+    public static Groups within(VectorSource vectors, float threshold, CurationProgress progress) {
+        int n = vectors.size();
         UnionFind sets = new UnionFind(n);
         if (n > 0) {
-            int dim = vectors[0].length;
-            try (VectorIndex index = NeighbourIndexChoice.build(vectors, dim)) {
+            try (VectorIndex index = NeighbourIndexChoice.build(vectors)) {
                 for (int from = 0; from < n; from += QUERY_BATCH) {
                     int to = Math.min(n, from + QUERY_BATCH);
-                    List<Neighbors> hits = index.rangeSearch(
-                            NeighbourIndexChoice.flatten(vectors, from, to, dim),
-                            threshold,
-                            NeighbourIndexChoice.searchParams());
+                    List<Neighbors> hits =
+                            index.rangeSearch(vectors.read(from, to), threshold, NeighbourIndexChoice.searchParams());
                     for (int q = from; q < to; q++) {
                         Neighbors near = hits.get(q - from);
                         for (int r = 0; r < near.size(); r++) {
@@ -81,23 +79,20 @@ public final class NearDuplicates {
      * training): cosine similarity above {@code threshold} to any of its images.
      */
     public static boolean[] nearCopiesOf(
-            float[][] pool, float[][] protectedSet, float threshold, CurationProgress progress) {
-        boolean[] copies = new boolean[pool.length];
-        if (pool.length == 0 || protectedSet.length == 0) {
+            VectorSource pool, VectorSource protectedSet, float threshold, CurationProgress progress) {
+        boolean[] copies = new boolean[pool.size()];
+        if (pool.size() == 0 || protectedSet.size() == 0) {
             return copies;
         }
-        int dim = protectedSet[0].length;
-        try (VectorIndex index = NeighbourIndexChoice.build(protectedSet, dim)) {
-            for (int from = 0; from < pool.length; from += QUERY_BATCH) {
-                int to = Math.min(pool.length, from + QUERY_BATCH);
-                List<Neighbors> hits = index.rangeSearch(
-                        NeighbourIndexChoice.flatten(pool, from, to, dim),
-                        threshold,
-                        NeighbourIndexChoice.searchParams());
+        try (VectorIndex index = NeighbourIndexChoice.build(protectedSet)) {
+            for (int from = 0; from < pool.size(); from += QUERY_BATCH) {
+                int to = Math.min(pool.size(), from + QUERY_BATCH);
+                List<Neighbors> hits =
+                        index.rangeSearch(pool.read(from, to), threshold, NeighbourIndexChoice.searchParams());
                 for (int q = from; q < to; q++) {
                     copies[q] = hits.get(q - from).size() > 0;
                 }
-                progress.update("evaluation-set copies", to, pool.length);
+                progress.update("evaluation-set copies", to, pool.size());
             }
         }
         return copies;

@@ -4,6 +4,7 @@ import io.dinostream.index.faiss.FactoryVectorIndex;
 import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.vector.SearchParams;
 import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 
 /**
  * The FAISS index behind curation's neighbour searches: exact ({@code Flat}) up to {@link #EXACT_LIMIT}
@@ -24,19 +25,24 @@ public final class NeighbourIndexChoice {
         return "IVF" + Math.max(64, (int) Math.round(4 * Math.sqrt(n))) + ",Flat";
     }
 
-    /** An index holding {@code vectors} under ids 0..n-1, trained on them where it needs training. */
-    public static VectorIndex build(float[][] vectors, int dimension) {
-        VectorIndex index = VectorIndexes.create(dimension, factoryFor(vectors.length), Integer.MAX_VALUE);
+    /**
+     * An index holding a source's rows under ids 0..n-1, trained on an evenly strided sample where it needs
+     * training, filled chunk by chunk.
+     */
+    public static VectorIndex build(VectorSource vectors) {
+        VectorIndex index = VectorIndexes.create(vectors.dimension(), factoryFor(vectors.size()), Integer.MAX_VALUE);
         try {
-            float[] flat = flatten(vectors, 0, vectors.length, dimension);
             if (!index.isTrained()) {
-                index.train(trainingSample(vectors, dimension));
+                index.train(vectors.sample(FactoryVectorIndex.MAX_TRAIN_SAMPLE));
             }
-            long[] ids = new long[vectors.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = i;
+            for (int from = 0; from < vectors.size(); from += VectorSource.CHUNK) {
+                int to = Math.min(vectors.size(), from + VectorSource.CHUNK);
+                long[] ids = new long[to - from];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = from + i;
+                }
+                index.upsert(ids, vectors.read(from, to));
             }
-            index.upsert(ids, flat);
             return index;
         } catch (RuntimeException e) {
             index.close();
@@ -46,27 +52,5 @@ public final class NeighbourIndexChoice {
 
     public static SearchParams searchParams() {
         return SearchParams.nprobe(NPROBE);
-    }
-
-    /** At most {@link FactoryVectorIndex#MAX_TRAIN_SAMPLE} vectors, evenly strided over the pool. */
-    static float[] trainingSample(float[][] vectors, int dimension) {
-        int sample = Math.min(vectors.length, FactoryVectorIndex.MAX_TRAIN_SAMPLE);
-        float[] flat = new float[sample * dimension];
-        for (int s = 0; s < sample; s++) {
-            System.arraycopy(vectors[(int) ((long) s * vectors.length / sample)], 0, flat, s * dimension, dimension);
-        }
-        return flat;
-    }
-
-    static float[] flatten(float[][] vectors, int from, int to, int dimension) {
-        float[] flat = new float[(to - from) * dimension];
-        for (int i = from; i < to; i++) {
-            if (vectors[i].length != dimension) {
-                throw new IllegalArgumentException(
-                        "vector " + i + " has " + vectors[i].length + " dimensions, expected " + dimension);
-            }
-            System.arraycopy(vectors[i], 0, flat, (i - from) * dimension, dimension);
-        }
-        return flat;
     }
 }

@@ -2,6 +2,7 @@ package io.dinostream.trainer.curate;
 
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,23 +19,21 @@ public final class SeedRetrieval {
     private SeedRetrieval() {}
 
     /** Pool images among the {@code k} nearest neighbours of some seed. */
-    public static boolean[] nearest(float[][] pool, float[][] seeds, int k, CurationProgress progress) {
-        boolean[] kept = new boolean[pool.length];
-        if (pool.length == 0 || seeds.length == 0) {
+    public static boolean[] nearest(VectorSource pool, VectorSource seeds, int k, CurationProgress progress) {
+        boolean[] kept = new boolean[pool.size()];
+        if (pool.size() == 0 || seeds.size() == 0) {
             return kept;
         }
-        int dim = pool[0].length;
-        try (VectorIndex index = NeighbourIndexChoice.build(pool, dim)) {
-            for (int from = 0; from < seeds.length; from += QUERY_BATCH) {
-                int to = Math.min(seeds.length, from + QUERY_BATCH);
-                List<Neighbors> hits = index.search(
-                        NeighbourIndexChoice.flatten(seeds, from, to, dim), k, NeighbourIndexChoice.searchParams());
+        try (VectorIndex index = NeighbourIndexChoice.build(pool)) {
+            for (int from = 0; from < seeds.size(); from += QUERY_BATCH) {
+                int to = Math.min(seeds.size(), from + QUERY_BATCH);
+                List<Neighbors> hits = index.search(seeds.read(from, to), k, NeighbourIndexChoice.searchParams());
                 for (Neighbors near : hits) {
                     for (int r = 0; r < near.size(); r++) {
                         kept[(int) near.id(r)] = true;
                     }
                 }
-                progress.update("retrieval", to, seeds.length);
+                progress.update("retrieval", to, seeds.size());
             }
         }
         return kept;
@@ -44,26 +43,28 @@ public final class SeedRetrieval {
      * Pool images sampled from the clusters of the seeds: each seed draws {@code perSeed} images (without
      * replacement, seeded) from the pool cluster whose centroid is nearest to it.
      *
-     * @param clusterOf each pool image's cluster
+     * @param clusterOf each pool image's cluster (so its length is the pool's size)
      * @param centroids {@code k * dim} floats, row-major
      */
     public static boolean[] fromSeedClusters(
-            float[][] pool, int[] clusterOf, float[] centroids, float[][] seeds, int perSeed, long seed) {
-        boolean[] kept = new boolean[pool.length];
-        if (pool.length == 0 || seeds.length == 0) {
+            int[] clusterOf, float[] centroids, VectorSource seeds, int perSeed, long seed) {
+        boolean[] kept = new boolean[clusterOf.length];
+        if (clusterOf.length == 0 || seeds.size() == 0) {
             return kept;
         }
-        int dim = pool[0].length;
+        int dim = seeds.dimension();
         int k = centroids.length / dim;
         List<List<Integer>> members = new ArrayList<>(k);
         for (int c = 0; c < k; c++) {
             members.add(new ArrayList<>());
         }
-        for (int i = 0; i < pool.length; i++) {
+        for (int i = 0; i < clusterOf.length; i++) {
             members.get(clusterOf[i]).add(i);
         }
         Random random = new Random(seed);
-        for (float[] s : seeds) {
+        float[] s = new float[dim];
+        for (int q = 0; q < seeds.size(); q++) {
+            seeds.read(q, q + 1, s);
             int best = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.trainer.curate.vectors.RocksVectorStore;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -56,8 +58,10 @@ class CurationTest {
         float[][] protectedSet = {pool[5].clone(), pool[2500].clone()};
         Curation.Options options =
                 new Curation.Options(0.99f, 0.99f, Curation.Retrieval.AUTO, 4, 100, true, new int[] {8}, 800, 3);
-        Curation.Result result =
-                Curation.run(new Curation.Input(pool, pool, null, protectedSet), options, CurationProgress.NONE);
+        Curation.Result result = Curation.run(
+                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), null, VectorSource.of(protectedSet)),
+                options,
+                CurationProgress.NONE);
         Map<CurationStep, Integer> counts = result.counts();
         assertEquals(
                 pool.length,
@@ -106,8 +110,10 @@ class CurationTest {
         }
         Curation.Options nearest =
                 new Curation.Options(Float.NaN, Float.NaN, Curation.Retrieval.NEAREST, 4, 0, false, new int[0], 0, 1);
-        Curation.Result result =
-                Curation.run(new Curation.Input(pool, pool, seeds, null), nearest, CurationProgress.NONE);
+        Curation.Result result = Curation.run(
+                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), VectorSource.of(seeds), null),
+                nearest,
+                CurationProgress.NONE);
         for (int i = 0; i < pool.length; i++) {
             if (result.steps()[i] == CurationStep.KEPT) {
                 assertEquals(6, concept[i], "image " + i + " retrieved by a concept-6 seed");
@@ -117,8 +123,10 @@ class CurationTest {
 
         Curation.Options byCluster = new Curation.Options(
                 Float.NaN, Float.NaN, Curation.Retrieval.CLUSTER, 0, 25, false, new int[] {8}, 0, 1);
-        Curation.Result clustered =
-                Curation.run(new Curation.Input(pool, pool, seeds, null), byCluster, CurationProgress.NONE);
+        Curation.Result clustered = Curation.run(
+                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), VectorSource.of(seeds), null),
+                byCluster,
+                CurationProgress.NONE);
         int kept = clustered.counts().get(CurationStep.KEPT);
         assertTrue(kept >= 25, "at least one cluster's sample: " + kept);
     }
@@ -170,5 +178,28 @@ class CurationTest {
             v[j] /= (float) Math.sqrt(norm);
         }
         return v;
+    }
+
+    @Test
+    void aPoolStreamedFromRocksDbCuratesExactlyAsTheSameArrays(@TempDir Path dir) {
+        buildPool();
+        float[][] protectedSet = {pool[5].clone(), pool[2500].clone()};
+        Curation.Options options =
+                new Curation.Options(0.99f, 0.99f, Curation.Retrieval.AUTO, 4, 100, true, new int[] {8}, 800, 3);
+        Curation.Result inMemory = Curation.run(
+                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), null, VectorSource.of(protectedSet)),
+                options,
+                CurationProgress.NONE);
+        try (RocksVectorStore store = RocksVectorStore.create(dir.resolve("pool"), DIM)) {
+            for (float[] v : pool) {
+                store.append(v);
+            }
+            Curation.Result streamed = Curation.run(
+                    new Curation.Input(store, store, null, VectorSource.of(protectedSet)),
+                    options,
+                    CurationProgress.NONE);
+            assertArrayEquals(inMemory.steps(), streamed.steps());
+            assertArrayEquals(inMemory.cluster(), streamed.cluster());
+        }
     }
 }

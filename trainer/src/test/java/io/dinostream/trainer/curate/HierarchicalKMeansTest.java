@@ -3,6 +3,7 @@ package io.dinostream.trainer.curate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ class HierarchicalKMeansTest {
                 vectors[i * dim + j] /= (float) Math.sqrt(norm);
             }
         }
-        HierarchicalKMeans.Tree tree =
-                HierarchicalKMeans.build(vectors, dim, new int[] {40, 5}, 0, CurationProgress.NONE);
+        HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
+                VectorSource.rowMajor(vectors, dim), new int[] {40, 5}, 0, CurationProgress.NONE);
         assertEquals(2, tree.levels().size());
         assertEquals(n, tree.clusterOf().length);
         assertEquals(40, tree.levels().get(1).length, "one parent per fine cluster");
@@ -43,5 +44,47 @@ class HierarchicalKMeansTest {
         assertEquals(n, Arrays.stream(topSizes).sum());
         int[] chosen = BalancedSampling.sample(n, tree.levels(), 500, 3);
         assertEquals(500, chosen.length);
+    }
+
+    @Test
+    void centroidsTrainedOnASampleAssignEveryVectorToItsNearest() {
+        int dim = 8;
+        int n = 3000;
+        Random random = new Random(4);
+        float[] vectors = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] = (float) random.nextGaussian();
+                norm += vectors[i * dim + j] * vectors[i * dim + j];
+            }
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] /= (float) Math.sqrt(norm);
+            }
+        }
+        int k = 20;
+        HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
+                VectorSource.rowMajor(vectors, dim), new int[] {k}, 0, CurationProgress.NONE, 500);
+        float[] c = tree.centroids();
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int q = 0; q < k; q++) {
+                double score = 0;
+                for (int j = 0; j < dim; j++) {
+                    score += vectors[i * dim + j] * c[q * dim + j];
+                }
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = q;
+                }
+            }
+            double assigned = 0;
+            for (int j = 0; j < dim; j++) {
+                assigned += vectors[i * dim + j] * c[tree.clusterOf()[i] * dim + j];
+            }
+            // Ties within float rounding may go either way.
+            assertEquals(bestScore, assigned, 1e-5, "vector " + i + " (nearest " + best + ")");
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.trainer.curate.pool.PoolItemKind;
 import io.dinostream.trainer.curate.pool.PoolTruth;
+import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class NearDuplicatesTest {
         }
         v[150] = v[3].clone(); // an exact copy far away in the pool
         float threshold = 0.95f;
-        NearDuplicates.Groups groups = NearDuplicates.within(v, threshold, CurationProgress.NONE);
+        NearDuplicates.Groups groups = NearDuplicates.within(VectorSource.of(v), threshold, CurationProgress.NONE);
         int[] expected = bruteForceKeepers(v, threshold);
         assertArrayEquals(expected, groups.keeper());
         assertEquals(3, groups.keeper()[150], "the copy keeps the earlier image");
@@ -42,7 +43,7 @@ class NearDuplicatesTest {
             v[i] = unit(random);
         }
         v[49] = v[10].clone();
-        NearDuplicates.Groups groups = NearDuplicates.within(v, 0.999f, CurationProgress.NONE);
+        NearDuplicates.Groups groups = NearDuplicates.within(VectorSource.of(v), 0.999f, CurationProgress.NONE);
         assertEquals(1, groups.removedCount());
         assertTrue(groups.removed(49));
         assertFalse(groups.removed(10));
@@ -59,7 +60,8 @@ class NearDuplicatesTest {
         for (int i = 0; i < pool.length; i++) {
             pool[i] = i < 10 ? jitter(protectedSet[i], 0.02f, random) : unit(random);
         }
-        boolean[] copies = NearDuplicates.nearCopiesOf(pool, protectedSet, 0.95f, CurationProgress.NONE);
+        boolean[] copies = NearDuplicates.nearCopiesOf(
+                VectorSource.of(pool), VectorSource.of(protectedSet), 0.95f, CurationProgress.NONE);
         for (int i = 0; i < pool.length; i++) {
             assertEquals(i < 10 || nearAny(pool[i], protectedSet, 0.95f), copies[i], "pool image " + i);
         }
@@ -76,7 +78,7 @@ class NearDuplicatesTest {
         for (int i = 0; i < n; i++) {
             v[i] = i >= n - 1_000 ? jitter(v[i - 1_000], 0.01f, random) : unit(random);
         }
-        NearDuplicates.Groups groups = NearDuplicates.within(v, 0.97f, CurationProgress.NONE);
+        NearDuplicates.Groups groups = NearDuplicates.within(VectorSource.of(v), 0.97f, CurationProgress.NONE);
         int found = 0;
         for (int i = n - 1_000; i < n; i++) {
             found += groups.keeper()[i] == groups.keeper()[i - 1_000] ? 1 : 0;
