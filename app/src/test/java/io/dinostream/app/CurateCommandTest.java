@@ -101,4 +101,36 @@ class CurateCommandTest {
         assertEquals(
                 2, Main.run(List.of("curate", "--pool", "dir:" + pool, "--out", "y.csv", "--dedup-threshold", "1.5")));
     }
+
+    @Test
+    void benchCurateRunsBothCasesInTheirOwnJvms(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("curate.md");
+        String printed = Cli.run(List.of(
+                "bench",
+                "curate",
+                "--sizes",
+                "3000",
+                "--levels",
+                "30",
+                "--heap",
+                "512m",
+                "--output",
+                report.toString()));
+        assertTrue(printed.contains("| 3,000 | RocksDB, streamed |"), printed);
+        assertTrue(printed.contains("| 3,000 | heap arrays (reference) |"), printed);
+        // About 5% of 3,000 are injected near-copies at cosine ~0.995, other pairs ~0.73 at most: all found.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\| (\\d+) of (\\d+) \\| (\\d+) \\|")
+                .matcher(printed);
+        int rows = 0;
+        while (m.find()) {
+            rows++;
+            int injected = Integer.parseInt(m.group(2));
+            assertTrue(injected > 100, printed);
+            assertEquals(injected, Integer.parseInt(m.group(1)), printed);
+            assertEquals(injected, Integer.parseInt(m.group(3)), printed);
+        }
+        assertEquals(2, rows, printed);
+        assertEquals(printed, Files.readString(report));
+        assertEquals(2, Main.run(List.of("bench", "curate", "--sizes", "10")));
+    }
 }

@@ -1,6 +1,7 @@
 package io.dinostream.app.cli;
 
 import io.dinostream.bench.ApiBenchmark;
+import io.dinostream.bench.CurateBenchmark;
 import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
 import io.dinostream.bench.IndexBenchmark;
@@ -41,6 +42,8 @@ public final class BenchCommand implements Command {
                                             [--output FILE]
                        dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
                        dinostream bench train [--preset fmnist-vit-tiny] [--batch-size N] [--steps 20] [--output FILE]
+                       dinostream bench curate [--sizes 100000,1000000] [--dim 96] [--duplicates 0.05]
+                                               [--levels K[,K2]] [--heap 4g] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
@@ -60,6 +63,13 @@ public final class BenchCommand implements Command {
                 second, the time of each phase of a step, and the share outside the student's forward and
                 backward; the reference is the bare student backbone's forward and backward on the same
                 crops, in the same run. The engine's default device is used (a GPU when the engine has one).
+
+                curate: the curation pipeline (near-duplicate removal at cosine 0.98, hierarchical k-means
+                with --levels or the pipeline's default levels, balanced sampling to half the pool) on
+                --sizes seeded synthetic embeddings (1,000 Gaussian clusters, --duplicates of them near-copies
+                of earlier ones), each size twice, each in its own JVM (-Xmx --heap): streamed from a RocksDB
+                vector store, and from heap arrays (the reference). Reports time per step, peak resident
+                memory during curation, both as ratios to the reference, and the injected duplicates found.
 
                 pipeline: images per second from ingest to searchable through an in-process broker, the
                 embedder and the index (Kafka Streams, exactly-once), against the bare embedder on the same
@@ -190,6 +200,41 @@ public final class BenchCommand implements Command {
         return 0;
     }
 
+    private static int curate(Args args) throws Exception {
+        Path work = Files.createTempDirectory("dinostream-bench-curate");
+        try {
+            CurateBenchmark.Options options = new CurateBenchmark.Options(
+                    counts(args.option("sizes", "100000,1000000"), "--sizes", 100, 100_000_000),
+                    args.intOption("dim", 96, 2, 4096),
+                    args.doubleOption("duplicates", 0.05, 0, 0.9),
+                    args.option("levels", "").isBlank()
+                            ? new int[0]
+                            : counts(args.option("levels", ""), "--levels", 1, 1_000_000).stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray(),
+                    args.intOption("seed", 0, 0, Integer.MAX_VALUE),
+                    args.option("heap", "4g"),
+                    work);
+            List<CurateBenchmark.Case> cases = CurateBenchmark.run(options, line -> System.err.println(line));
+            publish(
+                    args,
+                    String.format(
+                                    Locale.ROOT,
+                                    "## bench curate (%d cores, dimension %d, %.0f%% near-copies, -Xmx%s per case)%n%n",
+                                    Runtime.getRuntime().availableProcessors(),
+                                    options.dimension(),
+                                    100 * options.duplicateShare(),
+                                    options.heap())
+                            + CurateBenchmark.markdown(cases));
+            return 0;
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static int api(Args args) throws Exception {
         ApiBenchmark.Options options = new ApiBenchmark.Options(
                 args.intOption("vectors", 100_000, 1_000, 10_000_000),
@@ -229,21 +274,25 @@ public final class BenchCommand implements Command {
         }
     }
 
-    private static List<Integer> intList(String raw, String option) {
+    private static List<Integer> counts(String raw, String option, int min, int max) {
         List<Integer> values = new ArrayList<>();
         for (String part : raw.split(",")) {
             try {
                 int value = Integer.parseInt(part.trim());
-                if (value < 1 || value > 4096) {
+                if (value < min || value > max) {
                     throw new NumberFormatException();
                 }
                 values.add(value);
             } catch (NumberFormatException e) {
-                throw new UsageException(
-                        option + " must be a comma-separated list of integers in [1, 4096], got '" + raw + "'");
+                throw new UsageException(option + " must be a comma-separated list of integers in [" + min + ", " + max
+                        + "], got '" + raw + "'");
             }
         }
         return values;
+    }
+
+    private static List<Integer> intList(String raw, String option) {
+        return counts(raw, option, 1, 4096);
     }
 
     @Override
@@ -275,7 +324,12 @@ public final class BenchCommand implements Command {
                         "hold-seconds",
                         "preset",
                         "batch-size",
-                        "steps"),
+                        "steps",
+                        "sizes",
+                        "duplicates",
+                        "levels",
+                        "heap",
+                        "seed"),
                 List.of(),
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
@@ -290,8 +344,11 @@ public final class BenchCommand implements Command {
         if (args.positional().equals(List.of("train"))) {
             return train(args);
         }
+        if (args.positional().equals(List.of("curate"))) {
+            return curate(args);
+        }
         if (!args.positional().equals(List.of("embed"))) {
-            throw new UsageException("expected the benchmark name: embed, index, pipeline, api or train");
+            throw new UsageException("expected the benchmark name: embed, index, pipeline, api, train or curate");
         }
         int threads = args.config.getInt(io.dinostream.common.config.DinostreamConfig.MODEL_THREADS);
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

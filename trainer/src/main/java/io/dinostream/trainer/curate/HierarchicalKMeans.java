@@ -55,7 +55,7 @@ public final class HierarchicalKMeans {
             for (int from = 0; from < n; from += VectorSource.CHUNK) {
                 int to = Math.min(n, from + VectorSource.CHUNK);
                 assigner.assign(vectors.read(from, to), assignment, null, from);
-                progress.update("k-means assignment", to, n);
+                progress.update("k-means", to, n);
             }
         }
         int[] size = new int[k0];
@@ -66,7 +66,6 @@ public final class HierarchicalKMeans {
         sizes.add(size);
         // Higher levels cluster the centroids below them (few), and count vectors through their members.
         float[] points = centroids;
-        progress.update("k-means", 1, ks.length);
         for (int l = 1; l < ks.length; l++) {
             int k = Math.min(ks[l], points.length / dimension);
             FaissKMeans.Result result =
@@ -79,7 +78,7 @@ public final class HierarchicalKMeans {
             }
             sizes.add(upper);
             points = result.centroids();
-            progress.update("k-means", l + 1, ks.length);
+            progress.update("k-means upper levels", l, ks.length - 1);
         }
         return new Tree(levels, sizes, centroids);
     }
