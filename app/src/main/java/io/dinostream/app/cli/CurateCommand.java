@@ -149,41 +149,39 @@ public final class CurateCommand implements Command {
         PoolTruth truth = truth(args, poolSpec, pool);
 
         long start = System.nanoTime();
-        float[][] vectors;
-        float[][] descriptors;
-        float[][] seedVectors = null;
-        float[][] protectedDescriptors = null;
+        Path work = Files.createTempDirectory("dinostream-curate");
+        Curation.Result result;
         String model;
+        Bars bars = new Bars();
         try (DinoV2Model dino = EvalCommand.model(args, args.option("weights", null))) {
             model = dino.describe();
             System.err.println("embedding " + pool.describe() + " with " + model);
-            float[][][] all = dino.withEngine((manager, ps, vit) -> {
-                float[][] semantic = CurationEmbeddings.semantic(vit, manager, pool);
-                float[][] dup = CurationEmbeddings.duplicateDescriptors(semantic, vit, manager, pool);
-                float[][] s = seeds == null ? null : CurationEmbeddings.semantic(vit, manager, seeds);
-                float[][] p = protect == null
-                        ? null
-                        : CurationEmbeddings.duplicateDescriptors(
-                                CurationEmbeddings.semantic(vit, manager, protect), vit, manager, protect);
-                return new float[][][] {semantic, dup, s, p};
+            // The pool's embeddings go to on-disk stores chunk by chunk; seeds and the protected set,
+            // evaluation-sized, stay on the heap.
+            result = dino.withEngine((manager, ps, vit) -> {
+                try (CurationEmbeddings.Stores stores = CurationEmbeddings.embed(vit, manager, pool, work, bars)) {
+                    VectorSource seedVectors =
+                            seeds == null ? null : VectorSource.of(CurationEmbeddings.semantic(vit, manager, seeds));
+                    VectorSource protectedDescriptors = protect == null
+                            ? null
+                            : VectorSource.of(CurationEmbeddings.duplicateDescriptors(
+                                    CurationEmbeddings.semantic(vit, manager, protect), vit, manager, protect));
+                    bars.finish();
+                    System.err.printf(Locale.ROOT, "embedded in %.1f s%n", (System.nanoTime() - start) / 1e9);
+                    return Curation.run(
+                            new Curation.Input(
+                                    stores.duplicates(), stores.semantic(), seedVectors, protectedDescriptors),
+                            options,
+                            bars);
+                }
             });
-            vectors = all[0];
-            descriptors = all[1];
-            seedVectors = all[2];
-            protectedDescriptors = all[3];
+        } finally {
+            bars.finish();
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
         }
-        System.err.printf(Locale.ROOT, "embedded in %.1f s%n", (System.nanoTime() - start) / 1e9);
-
-        Bars bars = new Bars();
-        Curation.Result result = Curation.run(
-                new Curation.Input(
-                        VectorSource.of(descriptors),
-                        VectorSource.of(vectors),
-                        seedVectors == null ? null : VectorSource.of(seedVectors),
-                        protectedDescriptors == null ? null : VectorSource.of(protectedDescriptors)),
-                options,
-                bars);
-        bars.finish();
 
         Path manifestFile = Path.of(out);
         List<CurationManifest.Row> rows = new ArrayList<>(pool.size());
