@@ -14,18 +14,7 @@ class HierarchicalKMeansTest {
     void levelsNestAndSizesAddUp() {
         int dim = 8;
         int n = 3000;
-        Random random = new Random(2);
-        float[] vectors = new float[n * dim];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int j = 0; j < dim; j++) {
-                vectors[i * dim + j] = (float) random.nextGaussian();
-                norm += vectors[i * dim + j] * vectors[i * dim + j];
-            }
-            for (int j = 0; j < dim; j++) {
-                vectors[i * dim + j] /= (float) Math.sqrt(norm);
-            }
-        }
+        float[] vectors = unitRows(n, dim, 2);
         HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
                 VectorSource.rowMajor(vectors, dim), new int[] {40, 5}, 0, CurationProgress.NONE);
         assertEquals(2, tree.levels().size());
@@ -50,18 +39,7 @@ class HierarchicalKMeansTest {
     void centroidsTrainedOnASampleAssignEveryVectorToItsNearest() {
         int dim = 8;
         int n = 3000;
-        Random random = new Random(4);
-        float[] vectors = new float[n * dim];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int j = 0; j < dim; j++) {
-                vectors[i * dim + j] = (float) random.nextGaussian();
-                norm += vectors[i * dim + j] * vectors[i * dim + j];
-            }
-            for (int j = 0; j < dim; j++) {
-                vectors[i * dim + j] /= (float) Math.sqrt(norm);
-            }
-        }
+        float[] vectors = unitRows(n, dim, 4);
         int k = 20;
         HierarchicalKMeans.Tree tree = HierarchicalKMeans.build(
                 VectorSource.rowMajor(vectors, dim), new int[] {k}, 0, CurationProgress.NONE, 500);
@@ -86,5 +64,22 @@ class HierarchicalKMeansTest {
             // Ties within float rounding may go either way.
             assertEquals(bestScore, assigned, 1e-5, "vector " + i + " (nearest " + best + ")");
         }
+    }
+
+    /** {@code n} seeded random unit vectors, row-major. */
+    private static float[] unitRows(int n, int dim, long seed) {
+        Random random = new Random(seed);
+        float[] vectors = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] = (float) random.nextGaussian();
+                norm += vectors[i * dim + j] * vectors[i * dim + j];
+            }
+            for (int j = 0; j < dim; j++) {
+                vectors[i * dim + j] /= (float) Math.sqrt(norm);
+            }
+        }
+        return vectors;
     }
 }
