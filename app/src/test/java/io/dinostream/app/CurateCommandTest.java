@@ -132,5 +132,9 @@ class CurateCommandTest {
         assertEquals(2, rows, printed);
         assertEquals(printed, Files.readString(report));
         assertEquals(2, Main.run(List.of("bench", "curate", "--sizes", "10")));
+
+        // A case that does not fit its heap is a finding, reported in the table, not a crash of the bench.
+        String tooSmall = Cli.run(List.of("bench", "curate", "--sizes", "100000", "--levels", "30", "--heap", "40m"));
+        assertTrue(tooSmall.contains("| 100,000 | heap arrays (reference) | failed: Java heap exhausted |"), tooSmall);
     }
 }

@@ -65,7 +65,13 @@ public final class CurateBenchmark {
             int duplicatesInjected,
             int duplicatesRemoved,
             int removedAsDuplicates,
-            int kept) {}
+            int kept,
+            String failure) {
+        /** A case whose JVM ran out of heap: the answer to "does it fit", not an error of the benchmark. */
+        static Case outOfMemory(Mode mode, int vectors) {
+            return new Case(mode, vectors, 0, 0, Map.of(), 0, 0, 0, 0, 0, "Java heap exhausted");
+        }
+    }
 
     private CurateBenchmark() {}
 
@@ -75,6 +81,11 @@ public final class CurateBenchmark {
             for (Mode mode : Mode.values()) {
                 log.accept(String.format(Locale.ROOT, "curate %,d vectors, %s ...", n, mode));
                 Case c = child(options, mode, n);
+                if (c.failure() != null) {
+                    log.accept("  failed: " + c.failure());
+                    cases.add(c);
+                    continue;
+                }
                 log.accept(String.format(
                         Locale.ROOT,
                         "  %.1f s, peak %.0f MB, %d of %d injected duplicates removed",
@@ -124,6 +135,9 @@ public final class CurateBenchmark {
             }
         }
         int code = process.waitFor();
+        if (code != 0 && output.indexOf("java.lang.OutOfMemoryError: Java heap space") >= 0) {
+            return Case.outOfMemory(mode, n);
+        }
         if (code != 0 || result == null) {
             throw new IOException("the " + mode + " case of " + n + " vectors failed (exit " + code + "):\n" + output);
         }
@@ -213,7 +227,8 @@ public final class CurateBenchmark {
                 node.get("duplicatesInjected").asInt(),
                 node.get("duplicatesRemoved").asInt(),
                 node.get("removedAsDuplicates").asInt(),
-                node.get("kept").asInt());
+                node.get("kept").asInt(),
+                null);
     }
 
     private static String levels(int[] clusters) {
@@ -231,10 +246,16 @@ public final class CurateBenchmark {
                 + " (time, memory) | injected copies removed | removed in all |\n");
         out.append("|---:|---|---:|---|---:|---|---|---:|\n");
         for (Case c : cases) {
+            String held = c.mode() == Mode.STREAMED ? "RocksDB, streamed" : "heap arrays (reference)";
+            if (c.failure() != null) {
+                out.append(String.format(
+                        Locale.ROOT, "| %,d | %s | failed: %s | | | | | |%n", c.vectors(), held, c.failure()));
+                continue;
+            }
             Case reference = cases.stream()
-                    .filter(r -> r.vectors() == c.vectors() && r.mode() == Mode.IN_MEMORY)
+                    .filter(r -> r.vectors() == c.vectors() && r.mode() == Mode.IN_MEMORY && r.failure() == null)
                     .findFirst()
-                    .orElse(c);
+                    .orElse(null);
             StringBuilder steps = new StringBuilder();
             c.stepSeconds().forEach((step, s) -> steps.append(steps.length() == 0 ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s %.1f", step, s)));
@@ -242,17 +263,19 @@ public final class CurateBenchmark {
                     Locale.ROOT,
                     "| %,d | %s | %.1f | %s | %.0f | %s | %d of %d | %d |%n",
                     c.vectors(),
-                    c.mode() == Mode.STREAMED ? "RocksDB, streamed" : "heap arrays (reference)",
+                    held,
                     c.curateSeconds(),
                     steps,
                     c.peakBytes() / 1e6,
-                    c.mode() == Mode.STREAMED
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%.2f, %.2f",
-                                    c.curateSeconds() / reference.curateSeconds(),
-                                    c.peakBytes() / (double) reference.peakBytes())
-                            : "1, 1",
+                    c.mode() == Mode.IN_MEMORY
+                            ? "1, 1"
+                            : reference == null
+                                    ? "no reference (it failed)"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.2f, %.2f",
+                                            c.curateSeconds() / reference.curateSeconds(),
+                                            c.peakBytes() / (double) reference.peakBytes()),
                     c.duplicatesRemoved(),
                     c.duplicatesInjected(),
                     c.removedAsDuplicates()));
