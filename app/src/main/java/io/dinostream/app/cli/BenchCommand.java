@@ -7,6 +7,7 @@ import io.dinostream.bench.EmbedLeakCheck;
 import io.dinostream.bench.IndexBenchmark;
 import io.dinostream.bench.PipelineBenchmark;
 import io.dinostream.bench.TrainBenchmark;
+import io.dinostream.common.files.FileTrees;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.FashionMnistImages;
 import java.nio.file.Files;
@@ -228,10 +229,7 @@ public final class BenchCommand implements Command {
                             + CurateBenchmark.markdown(cases));
             return 0;
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(work);
         }
     }
 

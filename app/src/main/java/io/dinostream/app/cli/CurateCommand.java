@@ -1,5 +1,6 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.common.files.FileTrees;
 import io.dinostream.common.kafka.KafkaClients;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.model.DinoV2Model;
@@ -177,10 +178,7 @@ public final class CurateCommand implements Command {
             });
         } finally {
             bars.finish();
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(work);
         }
 
         Path manifestFile = Path.of(out);

@@ -2,6 +2,7 @@ package io.dinostream.trainer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dinostream.common.files.FileTrees;
 import io.dinostream.embedder.model.SafeTensors;
 import io.dinostream.embedder.model.SafeTensors.FloatTensor;
 import io.dinostream.trainer.config.TrainConfig;
@@ -10,12 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A run's checkpoint, a directory {@code <run>/checkpoint/}: {@code student.safetensors}, {@code
@@ -36,7 +35,7 @@ public final class Checkpoint {
 
     public static void save(Path runDir, TrainConfig config, SslMetaArch arch, State state) throws IOException {
         Path tmp = runDir.resolve("checkpoint.tmp");
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         Map<String, String> meta = Map.of("iteration", Long.toString(state.iteration()));
         SafeTensors.write(tmp.resolve("student.safetensors"), arch.student().values(), meta, SafeTensors.DType.F32);
@@ -53,12 +52,12 @@ public final class Checkpoint {
         Files.writeString(tmp.resolve("state.json"), JSON.writeValueAsString(state));
         Path current = runDir.resolve("checkpoint");
         Path old = runDir.resolve("checkpoint.old");
-        deleteTree(old);
+        FileTrees.delete(old);
         if (Files.exists(current)) {
             Files.move(current, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        FileTrees.delete(old);
     }
 
     /** The directory of the latest complete checkpoint, if any. */
@@ -102,16 +101,5 @@ public final class Checkpoint {
             }
         }
         return out;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

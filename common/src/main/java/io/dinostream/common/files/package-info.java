@@ -1,0 +1,2 @@
+/** Small file-system helpers shared by the modules. */
+package io.dinostream.common.files;
