@@ -92,11 +92,15 @@ class CurateCommandTest {
                 "8",
                 "--images-per-epoch",
                 "16",
-                "--eval-data",
-                "none",
+                "--eval-queries",
+                "20",
+                "--eval-bank",
+                "50",
                 "--stop-after",
-                "1"));
-        assertTrue(trained.contains("stopped after 1 iterations"), trained);
+                "2"));
+        // The epoch ends after 2 steps and is evaluated by k-NN: the pool has no labels, so the bank is
+        // Fashion-MNIST's train split.
+        assertTrue(trained.contains("stopped after 2 iterations"), trained);
         assertEquals(2, Main.run(List.of("curate", "--pool", "dir:" + dir.resolve("missing"), "--out", "x.csv")));
         assertEquals(
                 2, Main.run(List.of("curate", "--pool", "dir:" + pool, "--out", "y.csv", "--dedup-threshold", "1.5")));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dinostream.trainer.curate.Curation;
 import io.dinostream.trainer.curate.CurationProgress;
 import io.dinostream.trainer.curate.CurationStep;
+import io.dinostream.trainer.curate.DuplicateEvidence;
 import io.dinostream.trainer.curate.vectors.RocksVectorStore;
 import io.dinostream.trainer.curate.vectors.VectorSource;
 import java.io.BufferedReader;
@@ -182,7 +183,7 @@ public final class CurateBenchmark {
             StepClock clock = new StepClock();
             long curateStart = System.nanoTime();
             Curation.Result result = Curation.run(
-                    new Curation.Input(vectors, vectors, null, null),
+                    new Curation.Input(new DuplicateEvidence.Embeddings(vectors, null), vectors, null),
                     new Curation.Options(
                             THRESHOLD, Float.NaN, Curation.Retrieval.AUTO, 4, 100, true, clusters, n / 2, seed),
                     clock);

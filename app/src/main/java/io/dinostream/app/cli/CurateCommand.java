@@ -9,6 +9,7 @@ import io.dinostream.trainer.curate.CurationEmbeddings;
 import io.dinostream.trainer.curate.CurationManifest;
 import io.dinostream.trainer.curate.CurationProgress;
 import io.dinostream.trainer.curate.CurationStep;
+import io.dinostream.trainer.curate.DuplicateEvidence;
 import io.dinostream.trainer.curate.DuplicateScore;
 import io.dinostream.trainer.curate.ManifestTopic;
 import io.dinostream.trainer.curate.pool.PoolFiles;
@@ -30,6 +31,11 @@ import java.util.Map;
 
 /** {@code dinostream curate}: DINOv2-style data curation into a manifest (docs/curation.md). */
 public final class CurateCommand implements Command {
+    /** The correlation at which pixel verification calls a copy (docs/curation.md: measured trade-off). */
+    static final String DEFAULT_PIXEL_THRESHOLD = "0.997";
+
+    static final String DEFAULT_EMBEDDING_THRESHOLD = "0.95";
+
     @Override
     public String name() {
         return "curate";
@@ -48,9 +54,9 @@ public final class CurateCommand implements Command {
                                                    [--junk S] [--seed N]
 
                 Embeds the pool with a model and runs the curation steps on the embeddings, each one on
-                what the previous ones kept: (a) images closer than the threshold to an image of the
-                protected set are dropped, then near-duplicates (FAISS range search; the first image of a
-                group is kept); (b) with seeds, only what the seeds retrieve is kept; (c) k-means (FAISS,
+                what the previous ones kept: (a) copies of an image of the protected set are dropped,
+                then near-duplicates (copies found on pixels or embeddings, see --dedup-by; the first
+                image of a group is kept); (b) with seeds, only what the seeds retrieve is kept; (c) k-means (FAISS,
                 hierarchical with several --clusters levels) and sampling balanced across clusters down to
                 --target. Writes the manifest (one row per pool image: the step that dropped it or kept,
                 and its cluster; train from it with --data manifest:MANIFEST), MANIFEST-summary.md and
@@ -70,8 +76,16 @@ public final class CurateCommand implements Command {
                   --target N                keep at most N images (default 0: no sampling)
                   --seeds SPEC              seed images for retrieval (default none: step b skipped)
                   --protect SPEC            evaluation images that must not leak into training (default none)
-                  --dedup-threshold T       cosine similarity above which images are duplicates (default
-                                            0.95), or off
+                  --dedup-by pixels|embedding
+                                            what duplicates are judged on: pixels (default; candidates from
+                                            a blurred thumbnail descriptor over flipped and cropped views,
+                                            FAISS k-NN, then verified by correlation of 28x28 thumbnails:
+                                            finds flipped, cropped, noisy and re-encoded copies) or
+                                            embedding (cosine similarity of the model's embeddings, FAISS
+                                            range search)
+                  --dedup-threshold T       similarity at or above which images are duplicates: correlation
+                                            for pixels (default 0.997), cosine for embedding (default 0.95),
+                                            or off
                   --protect-threshold T     the same against the protected set (default: --dedup-threshold)
                   --retrieval MODE          auto (default: cluster below 1000 seeds, else nearest), nearest,
                                             cluster
@@ -97,6 +111,7 @@ public final class CurateCommand implements Command {
                         "seeds",
                         "protect",
                         "dedup-threshold",
+                        "dedup-by",
                         "protect-threshold",
                         "retrieval",
                         "k",
@@ -135,8 +150,10 @@ public final class CurateCommand implements Command {
         if (outTopic != null && args.config.bootstrapServers().isBlank()) {
             throw new UsageException("--out-topic needs a Kafka cluster: set --bootstrap-servers HOST:PORT");
         }
-        float dedup = threshold(args, "dedup-threshold", "0.95");
-        float protectThreshold = threshold(args, "protect-threshold", args.option("dedup-threshold", "0.95"));
+        boolean byPixels = dedupBy(args.option("dedup-by", "pixels"));
+        String defaultThreshold = byPixels ? DEFAULT_PIXEL_THRESHOLD : DEFAULT_EMBEDDING_THRESHOLD;
+        float dedup = threshold(args, "dedup-threshold", defaultThreshold);
+        float protectThreshold = threshold(args, "protect-threshold", args.option("dedup-threshold", defaultThreshold));
         Curation.Options options = new Curation.Options(
                 dedup,
                 protectThreshold,
@@ -163,17 +180,18 @@ public final class CurateCommand implements Command {
                 try (CurationEmbeddings.Stores stores = CurationEmbeddings.embed(vit, manager, pool, work, bars)) {
                     VectorSource seedVectors =
                             seeds == null ? null : VectorSource.of(CurationEmbeddings.semantic(vit, manager, seeds));
-                    VectorSource protectedDescriptors = protect == null
-                            ? null
-                            : VectorSource.of(CurationEmbeddings.duplicateDescriptors(
-                                    CurationEmbeddings.semantic(vit, manager, protect), vit, manager, protect));
+                    DuplicateEvidence evidence = byPixels
+                            ? new DuplicateEvidence.Pixels(
+                                    stores.thumbnails(),
+                                    protect == null ? null : VectorSource.of(CurationEmbeddings.thumbnails(protect)))
+                            : new DuplicateEvidence.Embeddings(
+                                    stores.semantic(),
+                                    protect == null
+                                            ? null
+                                            : VectorSource.of(CurationEmbeddings.semantic(vit, manager, protect)));
                     bars.finish();
                     System.err.printf(Locale.ROOT, "embedded in %.1f s%n", (System.nanoTime() - start) / 1e9);
-                    return Curation.run(
-                            new Curation.Input(
-                                    stores.duplicates(), stores.semantic(), seedVectors, protectedDescriptors),
-                            options,
-                            bars);
+                    return Curation.run(new Curation.Input(evidence, stores.semantic(), seedVectors), options, bars);
                 }
             });
         } finally {
@@ -197,7 +215,7 @@ public final class CurateCommand implements Command {
                     result.clusterSizesBefore(),
                     result.clusterSizesAfter());
         }
-        String summary = summary(pool, poolSpec, model, options, result, truth, png);
+        String summary = summary(pool, poolSpec, model, byPixels ? "pixels" : "embedding", options, result, truth, png);
         if (pool instanceof KafkaTopicImages topicImages
                 && !topicImages.skipped().isEmpty()) {
             summary += "\nRecords left out because they do not decode ("
@@ -224,6 +242,7 @@ public final class CurateCommand implements Command {
             ImageDataset pool,
             String poolSpec,
             String model,
+            String dedupBy,
             Curation.Options options,
             Curation.Result result,
             PoolTruth truth,
@@ -234,7 +253,8 @@ public final class CurateCommand implements Command {
         s.append("- embeddings: ").append(model).append('\n');
         s.append(String.format(
                 Locale.ROOT,
-                "- options: dedup %s, protect %s, retrieval %s (k %d, per seed %d), %s, clusters %s, target %d, seed %d%n",
+                "- options: dedup by %s at %s, protect %s, retrieval %s (k %d, per seed %d), %s, clusters %s, target %d, seed %d%n",
+                dedupBy,
                 options.dedupThreshold(),
                 options.evalCopyThreshold(),
                 options.retrieval().name().toLowerCase(Locale.ROOT),
@@ -374,6 +394,14 @@ public final class CurateCommand implements Command {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + option + " must be a cosine similarity in (-1, 1) or off, got " + value);
         }
+    }
+
+    private static boolean dedupBy(String value) {
+        return switch (value) {
+            case "pixels" -> true;
+            case "embedding" -> false;
+            default -> throw new UsageException("--dedup-by must be pixels or embedding, got " + value);
+        };
     }
 
     private static Curation.Retrieval retrieval(String value) {

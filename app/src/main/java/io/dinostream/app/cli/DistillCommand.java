@@ -37,7 +37,7 @@ public final class DistillCommand implements Command {
                   --teacher FILE         the teacher's weights (required)
                   --student-preset NAME  %s (default fmnist-vit-micro)
                   --out DIR              the run directory (required); running again resumes
-                  --data, --epochs, --batch-size, --images-per-epoch, --seed, --eval-data, --eval-bank,
+                  --data, --epochs, --batch-size, --images-per-epoch, --seed, --eval-data, --eval-bank, --eval-bank-data,
                   --eval-queries, --stop-after, --teacher-temp, --recipe   as for dinostream train
                 """
                 .formatted(TrainConfig.presetNames());

@@ -29,6 +29,7 @@ public final class TrainCommand implements Command {
             "seed",
             "eval-data",
             "eval-bank",
+            "eval-bank-data",
             "eval-queries",
             "teacher-temp",
             "recipe",
@@ -73,6 +74,8 @@ public final class TrainCommand implements Command {
                                          instead of the preset; the options above still apply
                   --eval-data SPEC       k-NN queries after each epoch (default fashion-mnist:test; none)
                   --eval-bank N          training images in the k-NN bank (default 10000)
+                  --eval-bank-data SPEC  labelled images for the k-NN bank (default: the training data
+                                         when labelled, else fashion-mnist:train)
                   --eval-queries N       query images (default 2000)
                   --stop-after N         stop after N iterations in total, with a checkpoint (to resume later)
                 """
@@ -100,12 +103,13 @@ public final class TrainCommand implements Command {
     static int execute(Args args, TrainConfig config, Path runDir, RunSetup setup, String what) throws Exception {
         ImageDataset data = DatasetSpecs.open("--data", args.option("data", "fashion-mnist:train"), args.config);
         String evalSpec = args.option("eval-data", "fashion-mnist:test");
+        int bankSize = args.intOption("eval-bank", 10_000, 1, Integer.MAX_VALUE);
         KnnEvaluation evaluation = evalSpec.equals("none")
                 ? null
                 : new KnnEvaluation(
-                        data,
+                        evaluationBank(args, data, bankSize),
                         DatasetSpecs.open("--eval-data", evalSpec, args.config),
-                        args.intOption("eval-bank", 10_000, 1, Integer.MAX_VALUE),
+                        bankSize,
                         args.intOption("eval-queries", 2_000, 1, Integer.MAX_VALUE));
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.json"), config.toJson());
@@ -124,6 +128,25 @@ public final class TrainCommand implements Command {
         System.out.println((result.finished() ? "finished" : "stopped") + " after " + result.iterations()
                 + " iterations; model: " + result.model() + ", curves: " + runDir.resolve("curves.png"));
         return 0;
+    }
+
+    /**
+     * The k-NN bank: --eval-bank-data, else the training data when it is labelled, else Fashion-MNIST's train
+     * split (a curated pool or a directory has no labels to vote with).
+     */
+    private static ImageDataset evaluationBank(Args args, ImageDataset data, int bankSize) throws Exception {
+        String spec = args.option("eval-bank-data", null);
+        if (spec != null) {
+            ImageDataset bank = DatasetSpecs.open("--eval-bank-data", spec, args.config);
+            if (!KnnEvaluation.labelled(bank, bankSize)) {
+                throw new UsageException(
+                        "--eval-bank-data " + spec + " has unlabelled images; a k-NN bank needs labels");
+            }
+            return bank;
+        }
+        return KnnEvaluation.labelled(data, bankSize)
+                ? data
+                : DatasetSpecs.open("--eval-bank-data", "fashion-mnist:train", args.config);
     }
 
     /** The checkpoint's config when resuming (overrides refused), else the preset with the options applied. */

@@ -27,8 +27,9 @@ public final class Curation {
     }
 
     /**
-     * @param dedupThreshold cosine similarity above which two images are duplicates; NaN to skip the step
-     * @param evalCopyThreshold cosine similarity above which an image copies the protected set; NaN to skip
+     * @param dedupThreshold similarity at or above which two images are duplicates ({@link DuplicateEvidence}:
+     *     cosine for embeddings, correlation for pixels); NaN to skip the step
+     * @param evalCopyThreshold the same against the protected set; NaN to skip
      * @param retrieval how seeds retrieve (used only when seeds are given)
      * @param retrievalK neighbours per seed ({@link Retrieval#NEAREST})
      * @param perSeed images sampled per seed ({@link Retrieval#CLUSTER})
@@ -48,16 +49,14 @@ public final class Curation {
             long seed) {}
 
     /**
-     * @param dedupVectors per pool image, its embedding for duplicate detection (L2-normalised)
+     * @param duplicates what duplicates and copies of the protected set are judged on
      * @param vectors per pool image, its semantic embedding for retrieval and clustering (L2-normalised)
      * @param seeds seed images' semantic embeddings, or null
-     * @param protectedSet evaluation images' duplicate-detection embeddings, or null
      */
-    public record Input(
-            VectorSource dedupVectors, VectorSource vectors, VectorSource seeds, VectorSource protectedSet) {
+    public record Input(DuplicateEvidence duplicates, VectorSource vectors, VectorSource seeds) {
         public Input {
-            if (dedupVectors.size() != vectors.size()) {
-                throw new IllegalArgumentException("one duplicate and one semantic embedding per image");
+            if (duplicates.poolSize() != vectors.size()) {
+                throw new IllegalArgumentException("duplicate evidence and an embedding for every pool image");
             }
         }
     }
@@ -101,16 +100,16 @@ public final class Curation {
         int[] cluster = new int[n];
         Arrays.fill(cluster, -1);
 
-        if (!Float.isNaN(options.evalCopyThreshold()) && input.protectedSet() != null) {
-            boolean[] copies = NearDuplicates.nearCopiesOf(
-                    input.dedupVectors(), input.protectedSet(), options.evalCopyThreshold(), progress);
-            drop(steps, copies, CurationStep.EVAL_COPY);
+        if (!Float.isNaN(options.evalCopyThreshold())) {
+            drop(
+                    steps,
+                    input.duplicates().copiesOfProtected(options.evalCopyThreshold(), progress),
+                    CurationStep.EVAL_COPY);
         }
         int duplicateGroups = 0;
         if (!Float.isNaN(options.dedupThreshold())) {
             int[] alive = alive(steps);
-            NearDuplicates.Groups groups = NearDuplicates.within(
-                    new SubsetVectors(input.dedupVectors(), alive), options.dedupThreshold(), progress);
+            NearDuplicates.Groups groups = input.duplicates().within(alive, options.dedupThreshold(), progress);
             for (int a = 0; a < alive.length; a++) {
                 if (groups.removed(a)) {
                     steps[alive[a]] = CurationStep.DUPLICATE;

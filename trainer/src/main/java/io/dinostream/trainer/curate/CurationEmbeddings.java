@@ -1,20 +1,18 @@
 package io.dinostream.trainer.curate;
 
 import ai.djl.ndarray.NDManager;
-import io.dinostream.embedder.image.RgbImage;
 import io.dinostream.embedder.model.DinoVisionTransformer;
+import io.dinostream.trainer.curate.copies.Thumbnails;
 import io.dinostream.trainer.curate.vectors.RocksVectorStore;
 import io.dinostream.trainer.data.ImageDataset;
 import io.dinostream.trainer.data.SubsetDataset;
 import io.dinostream.trainer.eval.FeatureExtractor;
-import io.dinostream.trainer.eval.Features;
 import java.nio.file.Path;
 
 /**
- * The embeddings curation works on, from one backbone: the semantic embedding (the normalised CLS token,
- * as for k-NN) for retrieval and clustering, and the duplicate descriptor: the CLS tokens of the image and
- * of its mirror image, added and normalised, so that a mirrored copy has exactly the descriptor of its
- * original.
+ * What curation works on, computed in one pass over a pool: the semantic embedding (the normalised CLS
+ * token, as for k-NN) for retrieval, clustering and embedding-based deduplication, and the pixel
+ * {@link Thumbnails} that copy detection compares.
  */
 public final class CurationEmbeddings {
     /** Images embedded per chunk before the chunk goes to the stores. */
@@ -22,12 +20,12 @@ public final class CurationEmbeddings {
 
     private CurationEmbeddings() {}
 
-    /** A dataset's semantic embeddings and duplicate descriptors, in two on-disk stores of the same rows. */
-    public record Stores(RocksVectorStore semantic, RocksVectorStore duplicates) implements AutoCloseable {
+    /** A dataset's semantic embeddings and thumbnails, in two on-disk stores of the same rows. */
+    public record Stores(RocksVectorStore semantic, RocksVectorStore thumbnails) implements AutoCloseable {
         @Override
         public void close() {
             try (RocksVectorStore s = semantic;
-                    RocksVectorStore d = duplicates) {
+                    RocksVectorStore t = thumbnails) {
                 // both closed, even if the first close throws
             }
         }
@@ -41,14 +39,14 @@ public final class CurationEmbeddings {
             DinoVisionTransformer backbone, NDManager manager, ImageDataset data, Path dir, CurationProgress progress) {
         int dim = backbone.config().embedDim();
         RocksVectorStore semantic = RocksVectorStore.create(dir.resolve("semantic"), dim);
-        RocksVectorStore duplicates;
+        RocksVectorStore thumbnails;
         try {
-            duplicates = RocksVectorStore.create(dir.resolve("duplicates"), dim);
+            thumbnails = RocksVectorStore.create(dir.resolve("thumbnails"), Thumbnails.PIXELS);
         } catch (RuntimeException e) {
             semantic.close();
             throw e;
         }
-        Stores stores = new Stores(semantic, duplicates);
+        Stores stores = new Stores(semantic, thumbnails);
         try {
             for (int from = 0; from < data.size(); from += CHUNK) {
                 int to = Math.min(data.size(), from + CHUNK);
@@ -57,9 +55,8 @@ public final class CurationEmbeddings {
                     rows[i] = from + i;
                 }
                 ImageDataset chunk = new SubsetDataset(data, rows, "chunk");
-                float[][] cls = semantic(backbone, manager, chunk);
-                semantic.append(flatten(cls, dim));
-                duplicates.append(flatten(duplicateDescriptors(cls, backbone, manager, chunk), dim));
+                semantic.append(flatten(semantic(backbone, manager, chunk), dim));
+                thumbnails.append(flatten(thumbnails(chunk), Thumbnails.PIXELS));
                 progress.update("embedding", to, data.size());
             }
             return stores;
@@ -81,48 +78,11 @@ public final class CurationEmbeddings {
         return FeatureExtractor.backbone(backbone, manager, data, data.size()).vectors();
     }
 
-    public static float[][] duplicateDescriptors(
-            float[][] semantic, DinoVisionTransformer backbone, NDManager manager, ImageDataset data) {
-        float[][] mirrored = FeatureExtractor.backbone(backbone, manager, new Mirrored(data), data.size())
-                .vectors();
-        float[][] out = new float[semantic.length][];
+    public static float[][] thumbnails(ImageDataset data) {
+        float[][] out = new float[data.size()][];
         for (int i = 0; i < out.length; i++) {
-            float[] v = semantic[i].clone();
-            for (int j = 0; j < v.length; j++) {
-                v[j] += mirrored[i][j];
-            }
-            Features.normalise(v);
-            out[i] = v;
+            out[i] = Thumbnails.of(data.image(i));
         }
         return out;
-    }
-
-    /** A dataset seen in a mirror (left-right). */
-    static final class Mirrored implements ImageDataset {
-        private final ImageDataset data;
-
-        Mirrored(ImageDataset data) {
-            this.data = data;
-        }
-
-        @Override
-        public int size() {
-            return data.size();
-        }
-
-        @Override
-        public RgbImage image(int index) {
-            return io.dinostream.trainer.curate.pool.NearCopies.flip(data.image(index));
-        }
-
-        @Override
-        public int label(int index) {
-            return data.label(index);
-        }
-
-        @Override
-        public String describe() {
-            return "mirrored " + data.describe();
-        }
     }
 }

@@ -33,6 +33,15 @@ public final class NearDuplicates {
             return count;
         }
 
+        /** The groups of disjoint sets: each kept by its smallest member. */
+        static Groups of(UnionFind sets) {
+            int[] keeper = new int[sets.size()];
+            for (int i = 0; i < keeper.length; i++) {
+                keeper[i] = sets.find(i);
+            }
+            return new Groups(keeper);
+        }
+
         /** Groups with more than one member. */
         public int duplicateGroups() {
             boolean[] hasCopy = new boolean[keeper.length];
@@ -67,11 +76,7 @@ public final class NearDuplicates {
                 }
             }
         }
-        int[] keeper = new int[n];
-        for (int i = 0; i < n; i++) {
-            keeper[i] = sets.find(i);
-        }
-        return new Groups(keeper);
+        return Groups.of(sets);
     }
 
     /**

@@ -30,7 +30,12 @@ public final class NeighbourIndexChoice {
      * training, filled chunk by chunk.
      */
     public static VectorIndex build(VectorSource vectors) {
-        VectorIndex index = VectorIndexes.create(vectors.dimension(), factoryFor(vectors.size()), Integer.MAX_VALUE);
+        return build(vectors, factoryFor(vectors.size()));
+    }
+
+    /** {@link #build(VectorSource)} with a given FAISS factory string. */
+    public static VectorIndex build(VectorSource vectors, String factory) {
+        VectorIndex index = VectorIndexes.create(vectors.dimension(), factory, Integer.MAX_VALUE);
         try {
             if (!index.isTrained()) {
                 index.train(vectors.sample(FactoryVectorIndex.MAX_TRAIN_SAMPLE));

@@ -11,6 +11,10 @@ final class UnionFind {
         }
     }
 
+    int size() {
+        return parent.length;
+    }
+
     int find(int i) {
         int root = i;
         while (parent[root] != root) {

@@ -22,6 +22,10 @@ public final class KnnClassifier {
     public static double top1(NDManager manager, Features train, Features test, int k, double temperature) {
         int classes = 0;
         for (int label : train.labels()) {
+            if (label < 0) {
+                throw new IllegalArgumentException(
+                        "the k-NN bank must be labelled images; it has an unlabelled one (label " + label + ")");
+            }
             classes = Math.max(classes, label + 1);
         }
         int correct = 0;

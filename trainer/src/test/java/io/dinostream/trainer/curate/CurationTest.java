@@ -59,7 +59,10 @@ class CurationTest {
         Curation.Options options =
                 new Curation.Options(0.99f, 0.99f, Curation.Retrieval.AUTO, 4, 100, true, new int[] {8}, 800, 3);
         Curation.Result result = Curation.run(
-                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), null, VectorSource.of(protectedSet)),
+                new Curation.Input(
+                        new DuplicateEvidence.Embeddings(VectorSource.of(pool), VectorSource.of(protectedSet)),
+                        VectorSource.of(pool),
+                        null),
                 options,
                 CurationProgress.NONE);
         Map<CurationStep, Integer> counts = result.counts();
@@ -111,7 +114,10 @@ class CurationTest {
         Curation.Options nearest =
                 new Curation.Options(Float.NaN, Float.NaN, Curation.Retrieval.NEAREST, 4, 0, false, new int[0], 0, 1);
         Curation.Result result = Curation.run(
-                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), VectorSource.of(seeds), null),
+                new Curation.Input(
+                        new DuplicateEvidence.Embeddings(VectorSource.of(pool), null),
+                        VectorSource.of(pool),
+                        VectorSource.of(seeds)),
                 nearest,
                 CurationProgress.NONE);
         for (int i = 0; i < pool.length; i++) {
@@ -124,7 +130,10 @@ class CurationTest {
         Curation.Options byCluster = new Curation.Options(
                 Float.NaN, Float.NaN, Curation.Retrieval.CLUSTER, 0, 25, false, new int[] {8}, 0, 1);
         Curation.Result clustered = Curation.run(
-                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), VectorSource.of(seeds), null),
+                new Curation.Input(
+                        new DuplicateEvidence.Embeddings(VectorSource.of(pool), null),
+                        VectorSource.of(pool),
+                        VectorSource.of(seeds)),
                 byCluster,
                 CurationProgress.NONE);
         int kept = clustered.counts().get(CurationStep.KEPT);
@@ -187,7 +196,10 @@ class CurationTest {
         Curation.Options options =
                 new Curation.Options(0.99f, 0.99f, Curation.Retrieval.AUTO, 4, 100, true, new int[] {8}, 800, 3);
         Curation.Result inMemory = Curation.run(
-                new Curation.Input(VectorSource.of(pool), VectorSource.of(pool), null, VectorSource.of(protectedSet)),
+                new Curation.Input(
+                        new DuplicateEvidence.Embeddings(VectorSource.of(pool), VectorSource.of(protectedSet)),
+                        VectorSource.of(pool),
+                        null),
                 options,
                 CurationProgress.NONE);
         try (RocksVectorStore store = RocksVectorStore.create(dir.resolve("pool"), DIM)) {
@@ -195,7 +207,8 @@ class CurationTest {
                 store.append(v);
             }
             Curation.Result streamed = Curation.run(
-                    new Curation.Input(store, store, null, VectorSource.of(protectedSet)),
+                    new Curation.Input(
+                            new DuplicateEvidence.Embeddings(store, VectorSource.of(protectedSet)), store, null),
                     options,
                     CurationProgress.NONE);
             assertArrayEquals(inMemory.steps(), streamed.steps());

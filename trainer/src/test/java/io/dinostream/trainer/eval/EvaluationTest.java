@@ -28,6 +28,19 @@ class EvaluationTest {
      * above chance, and the brute force agrees.
      */
     @Test
+    void anUnlabelledBankIsRefusedWithAReasonNotAnIndexError() {
+        Random random = new Random(3);
+        Features train = randomFeatures(random, 50, 8, 3);
+        train.labels()[17] = -1;
+        Features test = randomFeatures(random, 10, 8, 3);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> KnnClassifier.top1(manager, train, test, 5, 0.07));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("labelled"), e.getMessage());
+        }
+    }
+
+    @Test
     void pixelBaselineOnFashionMnist() throws Exception {
         Features train = FeatureExtractor.pixels(FashionMnistImages.load("train"), 5_000);
         Features test = FeatureExtractor.pixels(FashionMnistImages.load("test"), 500);

@@ -87,6 +87,10 @@ public final class RocksVectorStore implements VectorSource, AutoCloseable {
         if (from < 0 || to > size || from > to) {
             throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + size);
         }
+        if (to - from == 1) { // a point lookup, much cheaper than an iterator for scattered rows
+            readOne(from, into);
+            return;
+        }
         try (RocksIterator it = db.newIterator()) {
             it.seek(key(from));
             for (int r = from; r < to; r++, it.next()) {
@@ -98,6 +102,21 @@ public final class RocksVectorStore implements VectorSource, AutoCloseable {
                         .asFloatBuffer()
                         .get(into, (r - from) * dimension, dimension);
             }
+        }
+    }
+
+    private void readOne(int row, float[] into) {
+        try {
+            byte[] value = db.get(key(row));
+            if (value == null) {
+                throw new IllegalStateException("vector store has no row " + row);
+            }
+            ByteBuffer.wrap(value)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(into, 0, dimension);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read row " + row + " of the vector store: " + e.getMessage(), e);
         }
     }
 
