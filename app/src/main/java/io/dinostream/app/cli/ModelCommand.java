@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code dinostream model run|info|preprocess}: the model on its own, for checking dinostream against the
- * official DINOv2 code on any inputs (docs/models.md).
+ * {@code dinostream model run|info|preprocess|pull}: the model on its own, for checking dinostream against
+ * the official DINOv2 code on any inputs (docs/models.md); and the registry's subcommands
+ * ({@link RegistryCommands}).
  */
 public final class ModelCommand implements Command {
     @Override
@@ -29,7 +30,7 @@ public final class ModelCommand implements Command {
 
     @Override
     public String summary() {
-        return "DINOv2 tools: run a weights file on tensors, describe it, preprocess an image, pull released weights";
+        return "DINOv2 tools (run, info, preprocess, pull) and the model registry (register, list, describe, activate, rollback, retire)";
     }
 
     @Override
@@ -39,6 +40,8 @@ public final class ModelCommand implements Command {
                        dinostream model info W.safetensors
                        dinostream model preprocess IMAGE --output OUT.safetensors [--resolution 224]
                        dinostream model pull facebook/dinov2-small [--dir models] [--revision main]
+                       dinostream model register W.safetensors [--name N] [--parent VERSION] [--metrics k=v,...]
+                       dinostream model list | describe VERSION | activate VERSION | rollback | retire VERSION
 
                 run         every float tensor <x> of shape (B,3,H,W) in IN goes through forward_features;
                             OUT gets <x>.x_norm_clstoken, <x>.x_norm_patchtokens and, with registers,
@@ -54,6 +57,18 @@ public final class ModelCommand implements Command {
                             facebook/dinov2-{small,base,large,giant} and
                             facebook/dinov2-with-registers-{small,base,large,giant}
 
+                register    stores the weights by content (model.store.dir, default DATA_DIR/models:
+                            sha256/<digest>.safetensors) and records a version in the registry topic
+                            dinostream.models.v1 (needs --bootstrap-servers). The version id is the
+                            first 12 hex digits of the SHA-256, the version every embedding names.
+                list        every version: state (active, previous, registered, retired), name, dimension,
+                            parent, creation time, metrics
+                describe    one version (an id or a unique prefix of 4+ digits) in full
+                activate    makes a version the active one (one record: the flip is atomic); the one it
+                            replaces becomes the rollback target
+                rollback    returns to the previous version at once
+                retire      keeps a version on record but never activates it again (not the active one)
+
                 options:
                   --weights FILE      safetensors, official or Hugging Face names (auto-detected)
                   --preset NAME       require this architecture (vits14, vitb14_reg4, ...); default: inferred
@@ -66,6 +81,9 @@ public final class ModelCommand implements Command {
                   --resolution N      crop side for preprocess, a multiple of 14 (default 224)
                   --dir DIR           where pull writes (default models)
                   --revision REV      hub revision for pull (default main)
+                  --name N            register: a label (default: the file name)
+                  --parent VERSION    register: the version it was trained or distilled from
+                  --metrics k=v,...   register: evaluation results, e.g. knn_top1=85.38
                 """;
     }
 
@@ -83,21 +101,29 @@ public final class ModelCommand implements Command {
                         "output",
                         "resolution",
                         "dir",
-                        "revision"),
+                        "revision",
+                        "name",
+                        "parent",
+                        "metrics"),
                 List.of(),
                 Map.of());
         List<String> positional = args.positional();
         if (positional.isEmpty()) {
-            throw new UsageException("expected a subcommand: run, info, preprocess or pull");
+            throw new UsageException(
+                    "expected a subcommand: run, info, preprocess, pull, register, list, describe, activate, rollback or retire");
         }
         List<String> operands = positional.subList(1, positional.size());
+        if (RegistryCommands.SUBCOMMANDS.contains(positional.get(0))) {
+            return RegistryCommands.run(positional.get(0), args, operands, loadOptions(args));
+        }
         return switch (positional.get(0)) {
             case "run" -> runModel(args, operands);
             case "info" -> info(args, operands);
             case "preprocess" -> preprocess(args, operands);
             case "pull" -> pull(args, operands);
             default -> throw new UsageException(
-                    "unknown subcommand '" + positional.get(0) + "': expected run, info, preprocess or pull");
+                    "unknown subcommand '" + positional.get(0)
+                            + "': expected run, info, preprocess, pull, register, list, describe, activate, rollback or retire");
         };
     }
 

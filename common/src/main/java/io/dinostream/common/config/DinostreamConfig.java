@@ -35,6 +35,7 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String MODEL_POOLING = "model.pooling";
     public static final String MODEL_THREADS = "model.threads";
     public static final String MODEL_BACKEND = "model.backend";
+    public static final String MODEL_STORE_DIR = "model.store.dir";
 
     public static final String EMBEDDER_BATCH_SIZE = "embedder.batch.size";
     public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
@@ -185,6 +186,13 @@ public final class DinostreamConfig extends AbstractConfig {
                     "Inference engine of the embedder: 'onnxruntime' runs the model exported to ONNX (same "
                             + "outputs, 2-3x faster on CPU), 'djl' runs it on libtorch through DJL.")
             .define(
+                    MODEL_STORE_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "Where registered model weights are stored, by content (sha256/<digest>.safetensors); "
+                            + "empty: <data.dir>/models. Every role that loads a registered version reads it here.")
+            .define(
                     EMBEDDER_BATCH_SIZE,
                     Type.INT,
                     16,
@@ -278,6 +286,12 @@ public final class DinostreamConfig extends AbstractConfig {
 
     public Path dataDir() {
         return Path.of(getString(DATA_DIR));
+    }
+
+    /** {@link #MODEL_STORE_DIR}, or {@code <data.dir>/models} when unset. */
+    public Path modelStoreDir() {
+        String dir = getString(MODEL_STORE_DIR);
+        return dir.isBlank() ? dataDir().resolve("models") : Path.of(dir);
     }
 
     public int imageMaxBytes() {

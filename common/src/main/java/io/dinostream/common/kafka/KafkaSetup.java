@@ -42,7 +42,17 @@ public final class KafkaSetup {
                         "-1"));
         NewTopic deadLetters = new NewTopic(Topics.DEAD_LETTERS, 1, replication)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
-        return List.of(images, embeddings, deadLetters);
+        return List.of(images, embeddings, deadLetters, modelsTopic(config));
+    }
+
+    /** The registry topic: compacted and kept forever, one partition (a total order of its records). */
+    public static NewTopic modelsTopic(DinostreamConfig config) {
+        return new NewTopic(Topics.MODELS, 1, config.topicReplicationFactor())
+                .configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1"));
     }
 
     /**

@@ -9,5 +9,11 @@ public final class Topics {
     /** Dead letters: the original record plus stage, error class and reason headers. */
     public static final String DEAD_LETTERS = "dinostream.dlq.v1";
 
+    /**
+     * The model registry: key {@code version/<id>} or {@code active}, value JSON. Compacted, one partition so
+     * that every reader sees versions and flips in one order.
+     */
+    public static final String MODELS = "dinostream.models.v1";
+
     private Topics() {}
 }

@@ -1,0 +1,220 @@
+package io.dinostream.app.cli;
+
+import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.common.registry.ActivePointer;
+import io.dinostream.common.registry.ModelRegistry;
+import io.dinostream.common.registry.ModelVersion;
+import io.dinostream.common.registry.RegistryState;
+import io.dinostream.common.registry.WeightStore;
+import io.dinostream.embedder.model.DinoV2Model;
+import io.dinostream.embedder.model.LoadOptions;
+import io.dinostream.embedder.model.Pooling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code dinostream model register|list|describe|activate|rollback|retire}: the model registry from the
+ * command line (docs/operations.md).
+ */
+final class RegistryCommands {
+    static final List<String> SUBCOMMANDS = List.of("register", "list", "describe", "activate", "rollback", "retire");
+
+    private RegistryCommands() {}
+
+    static int run(String subcommand, Args args, List<String> operands, LoadOptions loadOptions) throws Exception {
+        args.requireBootstrapServers();
+        try {
+            return switch (subcommand) {
+                case "register" -> register(args, one(operands, "a weights file"), loadOptions);
+                case "list" -> list(args, operands);
+                case "describe" -> describe(args, one(operands, "a version id"));
+                case "activate" -> change(args, operands, "a version id", r -> r.activate(operands.get(0)));
+                case "rollback" -> change(args, operands, null, ModelRegistry::rollback);
+                case "retire" -> change(args, operands, "a version id", r -> r.retire(operands.get(0)));
+                default -> throw new IllegalArgumentException(subcommand);
+            };
+        } catch (RegistryState.RegistryException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static int register(Args args, String file, LoadOptions loadOptions) throws Exception {
+        Path weights = Path.of(file);
+        if (!Files.isRegularFile(weights)) {
+            throw new UsageException("no such file: " + weights);
+        }
+        DinostreamConfig config = args.config;
+        Pooling pooling = Pooling.parse(config.getString(DinostreamConfig.MODEL_POOLING));
+        String architecture;
+        String preprocessing;
+        int dimension;
+        try (DinoV2Model model = DinoV2Model.load(weights, loadOptions)) {
+            architecture = model.config().summary();
+            dimension = model.outputDim(pooling);
+            int configured = config.getInt(DinostreamConfig.MODEL_RESOLUTION);
+            preprocessing = configured > 0
+                    ? "shorter side to " + configured * 256 / 224 + " (bicubic, antialiased), centre crop " + configured
+                            + ", ImageNet mean/std"
+                    : model.trainedResolution().isPresent()
+                            ? "whole image resized to "
+                                    + model.trainedResolution().getAsInt() + " px, ImageNet mean/std"
+                            : "shorter side to 256 (bicubic, antialiased), centre crop 224, ImageNet mean/std";
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException(
+                    "cannot register " + weights + ": it does not load as a DINOv2 model (" + e.getMessage() + ")");
+        }
+        String digest = new WeightStore(config.modelStoreDir()).put(weights);
+        String name = args.option("name", weights.getFileName().toString().replaceFirst("\\.safetensors$", ""));
+        ModelVersion version = new ModelVersion(
+                ModelVersion.idOf(digest),
+                name,
+                architecture,
+                digest,
+                Files.size(weights),
+                preprocessing,
+                pooling.wireName() + ", " + dimension + " dims, l2-normalised",
+                dimension,
+                metrics(args.option("metrics", "")),
+                args.option("parent", null),
+                Instant.now(),
+                false,
+                Map.of());
+        ModelRegistry registry = ModelRegistry.open(config);
+        boolean known = registry.state().version(version.id()).isPresent();
+        if (version.parent() != null) {
+            version = withParent(
+                    version, registry.state().require(version.parent()).id());
+        }
+        registry.register(version);
+        System.out.println((known ? "already registered: " : "registered ") + version.id() + " (" + name + ", "
+                + architecture + "); weights " + new WeightStore(config.modelStoreDir()).path(digest));
+        return 0;
+    }
+
+    private static ModelVersion withParent(ModelVersion v, String parent) {
+        return new ModelVersion(
+                v.id(),
+                v.name(),
+                v.architecture(),
+                v.weightsDigest(),
+                v.weightsBytes(),
+                v.preprocessing(),
+                v.embedding(),
+                v.dimension(),
+                v.metrics(),
+                parent,
+                v.createdAt(),
+                v.retired(),
+                v.reports());
+    }
+
+    private static int list(Args args, List<String> operands) throws Exception {
+        if (!operands.isEmpty()) {
+            throw new UsageException("unexpected arguments " + operands);
+        }
+        RegistryState state = ModelRegistry.open(args.config).state();
+        System.out.printf(
+                "%-12s  %-10s  %-24s  %5s  %-12s  %-20s  %s%n",
+                "VERSION", "STATE", "NAME", "DIM", "PARENT", "CREATED", "METRICS");
+        for (ModelVersion v : state.versions()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s  %-10s  %-24s  %5d  %-12s  %-20s  %s%n",
+                    v.id(),
+                    state.stateOf(v).label(),
+                    v.name(),
+                    v.dimension(),
+                    v.parent() == null ? "-" : v.parent(),
+                    v.createdAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
+                    formatMetrics(v.metrics()));
+        }
+        if (state.versions().isEmpty()) {
+            System.out.println("(no versions: register one with dinostream model register WEIGHTS)");
+        }
+        return 0;
+    }
+
+    private static int describe(Args args, String id) throws Exception {
+        RegistryState state = ModelRegistry.open(args.config).state();
+        ModelVersion v = state.require(id);
+        Path weights = new WeightStore(args.config.modelStoreDir()).path(v.weightsDigest());
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("version", v.id());
+        rows.put("state", state.stateOf(v).label());
+        rows.put("name", v.name());
+        rows.put("architecture", v.architecture());
+        rows.put("embedding", v.embedding());
+        rows.put("preprocessing", v.preprocessing());
+        rows.put(
+                "weights",
+                weights + " (sha256 " + v.weightsDigest() + ", " + v.weightsBytes() + " bytes"
+                        + (Files.isRegularFile(weights) ? "" : ", NOT in this machine's store") + ")");
+        rows.put("parent", v.parent() == null ? "-" : v.parent());
+        rows.put("created", v.createdAt().toString());
+        rows.put("metrics", v.metrics().isEmpty() ? "-" : formatMetrics(v.metrics()));
+        v.reports().forEach((step, report) -> rows.put("report " + step, report));
+        state.pointer()
+                .filter(p -> p.active().equals(v.id()) || v.id().equals(p.previous()))
+                .ifPresent(p -> rows.put("active pointer", describe(p)));
+        rows.forEach((k, value) -> System.out.printf("%-15s %s%n", k + ":", value));
+        return 0;
+    }
+
+    private static String describe(ActivePointer p) {
+        return "active " + p.active() + ", previous " + (p.previous() == null ? "-" : p.previous()) + ", since "
+                + p.changedAt();
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        void apply(ModelRegistry registry) throws IOException;
+    }
+
+    private static int change(Args args, List<String> operands, String operand, Change change) throws Exception {
+        if (operand == null ? !operands.isEmpty() : operands.size() != 1) {
+            throw new UsageException(operand == null ? "unexpected arguments " + operands : "expected " + operand);
+        }
+        ModelRegistry registry = ModelRegistry.open(args.config);
+        change.apply(registry);
+        RegistryState state = registry.state();
+        System.out.println(state.pointer().map(RegistryCommands::describe).orElse("no active version"));
+        return 0;
+    }
+
+    private static String one(List<String> operands, String what) {
+        if (operands.size() != 1) {
+            throw new UsageException("expected " + what + ", got " + operands);
+        }
+        return operands.get(0);
+    }
+
+    private static Map<String, Double> metrics(String spec) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (spec.isBlank()) {
+            return metrics;
+        }
+        for (String pair : spec.split(",")) {
+            String[] kv = pair.split("=", 2);
+            try {
+                metrics.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                throw new UsageException(
+                        "--metrics takes name=value pairs separated by commas, e.g. knn_top1=85.4; got " + pair);
+            }
+        }
+        return metrics;
+    }
+
+    private static String formatMetrics(Map<String, Double> metrics) {
+        return metrics.entrySet().stream()
+                .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.4g", e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+}
