@@ -1,6 +1,7 @@
 package io.dinostream.common.kafka;
 
 import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +34,23 @@ public final class KafkaSetup {
                         "-1",
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         maxMessageBytes));
-        // Same partition count and key as images: partition i of both topics describes the same images.
-        NewTopic embeddings = new NewTopic(Topics.EMBEDDINGS, partitions, replication)
+        NewTopic embeddings = embeddingsTopic(config, ModelLane.DEFAULT);
+        NewTopic deadLetters = new NewTopic(Topics.DEAD_LETTERS, 1, replication)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
+        return List.of(images, embeddings, deadLetters, modelsTopic(config));
+    }
+
+    /**
+     * A lane's embeddings topic. Same partition count and key as images: partition i of both topics
+     * describes the same images.
+     */
+    public static NewTopic embeddingsTopic(DinostreamConfig config, ModelLane lane) {
+        return new NewTopic(lane.embeddingsTopic(), config.topicPartitions(), config.topicReplicationFactor())
                 .configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.RETENTION_MS_CONFIG,
                         "-1"));
-        NewTopic deadLetters = new NewTopic(Topics.DEAD_LETTERS, 1, replication)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
-        return List.of(images, embeddings, deadLetters, modelsTopic(config));
     }
 
     /** The registry topic: compacted and kept forever, one partition (a total order of its records). */

@@ -16,4 +16,9 @@ public final class Topics {
     public static final String MODELS = "dinostream.models.v1";
 
     private Topics() {}
+
+    /** Whether {@code topic} carries embeddings: the default lane's or a version lane's ({@link ModelLane}). */
+    public static boolean isEmbeddings(String topic) {
+        return topic.equals(EMBEDDINGS) || topic.startsWith(EMBEDDINGS + ".");
+    }
 }

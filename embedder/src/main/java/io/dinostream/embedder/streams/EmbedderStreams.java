@@ -3,6 +3,7 @@ package io.dinostream.embedder.streams;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaClients;
 import io.dinostream.common.kafka.KafkaMetrics;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.embedder.ImageEmbedder;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * The {@link ImageEmbedder} is not owned: the caller closes it after this.
  */
 public final class EmbedderStreams implements AutoCloseable {
-    /** Kafka Streams application id: the consumer group, and the prefix of the batch store's changelog. */
-    public static final String APPLICATION_ID = "dinostream-embedder";
+    /**
+     * Kafka Streams application id of the default lane: the consumer group, and the prefix of the batch
+     * store's changelog.
+     */
+    public static final String APPLICATION_ID = ModelLane.DEFAULT.embedderApplicationId();
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbedderStreams.class);
     /** A slow model must not look like a dead instance: the longest a batch may take. */
@@ -36,9 +40,10 @@ public final class EmbedderStreams implements AutoCloseable {
     private final EmbedderMetrics metrics = new EmbedderMetrics();
     private volatile Throwable failure;
 
-    private EmbedderStreams(Properties props, EmbedderTopology.Options options, ImageEmbedder embedder) {
+    private EmbedderStreams(
+            Properties props, EmbedderTopology.Options options, ModelLane lane, ImageEmbedder embedder) {
         StreamsBuilder builder = new StreamsBuilder();
-        EmbedderTopology.build(builder, options, embedder, metrics);
+        EmbedderTopology.build(builder, options, lane, embedder, metrics);
         this.streams = new KafkaStreams(builder.build(), props);
     }
 
@@ -50,12 +55,21 @@ public final class EmbedderStreams implements AutoCloseable {
     /** {@link #start(DinostreamConfig, ImageEmbedder)} with extra Kafka Streams properties, applied last. */
     public static EmbedderStreams start(
             DinostreamConfig config, ImageEmbedder embedder, Map<String, Object> overrides) {
+        return start(config, embedder, ModelLane.DEFAULT, overrides);
+    }
+
+    /**
+     * Starts the embedder of a lane: it reads the images topic from its first offset (a new lane's group
+     * has no committed offsets), so it backfills every stored image and then follows new ones.
+     */
+    public static EmbedderStreams start(
+            DinostreamConfig config, ImageEmbedder embedder, ModelLane lane, Map<String, Object> overrides) {
         EmbedderTopology.Options options = new EmbedderTopology.Options(
                 config.getInt(DinostreamConfig.EMBEDDER_BATCH_SIZE),
                 Duration.ofMillis(config.getInt(DinostreamConfig.EMBEDDER_BATCH_LINGER_MS)));
-        Properties props = properties(config, options);
+        Properties props = properties(config, options, lane);
         props.putAll(overrides);
-        EmbedderStreams embedderStreams = new EmbedderStreams(props, options, embedder);
+        EmbedderStreams embedderStreams = new EmbedderStreams(props, options, lane, embedder);
         embedderStreams.streams.setUncaughtExceptionHandler(error -> {
             embedderStreams.failure = error;
             LOG.error("embedder stream thread failed; the embedder role stops (restart it to resume)", error);
@@ -74,13 +88,13 @@ public final class EmbedderStreams implements AutoCloseable {
      * Exactly-once v2; a commit at most every linger (that is when embeddings become visible to the
      * index, which reads committed records only); one poll at most one batch.
      */
-    static Properties properties(DinostreamConfig config, EmbedderTopology.Options options) {
+    static Properties properties(DinostreamConfig config, EmbedderTopology.Options options, ModelLane lane) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, lane.embedderApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(
                 StreamsConfig.STATE_DIR_CONFIG,
-                config.dataDir().resolve("streams-embedder").toString());
+                config.dataDir().resolve(lane.stateDirectory("embedder")).toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int)
                 Math.max(20, options.linger().toMillis()));

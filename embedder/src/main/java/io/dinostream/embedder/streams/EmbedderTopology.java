@@ -1,6 +1,7 @@
 package io.dinostream.embedder.streams;
 
 import io.dinostream.common.wire.Headers;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.embedder.ImageEmbedder;
 import java.time.Duration;
@@ -40,6 +41,12 @@ public final class EmbedderTopology {
 
     /** Adds the topology to {@code builder}: the processor's output goes to embeddings or dead letters. */
     public static void build(StreamsBuilder builder, Options options, ImageEmbedder embedder, EmbedderMetrics metrics) {
+        build(builder, options, ModelLane.DEFAULT, embedder, metrics);
+    }
+
+    /** {@link #build(StreamsBuilder, Options, ImageEmbedder, EmbedderMetrics)} writing to a lane's embeddings topic. */
+    public static void build(
+            StreamsBuilder builder, Options options, ModelLane lane, ImageEmbedder embedder, EmbedderMetrics metrics) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), Serdes.ByteArray()));
         builder.stream(
@@ -50,12 +57,12 @@ public final class EmbedderTopology {
                         Named.as(PROCESSOR),
                         PENDING_STORE)
                 .to(
-                        EmbedderTopology::destination,
+                        (key, value, record) -> destination(lane, record),
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SINK));
     }
 
     /** Dead letters carry the {@code dlq-stage} header; everything else is an embedding or a delete. */
-    static String destination(byte[] key, byte[] value, RecordContext record) {
-        return record.headers().lastHeader(Headers.DLQ_STAGE) != null ? Topics.DEAD_LETTERS : Topics.EMBEDDINGS;
+    static String destination(ModelLane lane, RecordContext record) {
+        return record.headers().lastHeader(Headers.DLQ_STAGE) != null ? Topics.DEAD_LETTERS : lane.embeddingsTopic();
     }
 }

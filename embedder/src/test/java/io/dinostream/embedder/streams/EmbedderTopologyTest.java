@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
 import io.dinostream.embedder.EmbedOutcome;
@@ -101,6 +102,35 @@ class EmbedderTopologyTest {
         assertEquals("test:a", Headers.lastString(a.headers(), Headers.SOURCE).orElseThrow());
         assertEquals(5, metrics.embedded());
         assertEquals(2, metrics.batches());
+    }
+
+    @Test
+    void aVersionLaneWritesToItsOwnEmbeddingsTopicAndBadRecordsStillToTheDeadLetters() {
+        ModelLane lane = ModelLane.of("0123456789ab");
+        StreamsBuilder builder = new StreamsBuilder();
+        EmbedderTopology.build(builder, new EmbedderTopology.Options(1, LINGER), lane, model, metrics);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, lane.embedderApplicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver laneDriver = new TopologyTestDriver(builder.build(), props)) {
+            TestInputTopic<byte[], byte[]> in =
+                    laneDriver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
+            in.pipeInput(image("a", Color.RED));
+            in.pipeInput("../x".getBytes(StandardCharsets.UTF_8), png(Color.RED));
+            TestOutputTopic<byte[], byte[]> laneOut = laneDriver.createOutputTopic(
+                    "dinostream.embeddings.v1.0123456789ab", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            assertEquals(List.of("a"), keys(laneOut.readRecordsToList()));
+            assertEquals(
+                    1,
+                    laneDriver
+                            .createOutputTopic(
+                                    Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                            .readRecordsToList()
+                            .size());
+            assertTrue(
+                    laneDriver.producedTopicNames().stream().noneMatch(Topics.EMBEDDINGS::equals),
+                    "nothing goes to the default lane: " + laneDriver.producedTopicNames());
+        }
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class RecordApplier {
             } else {
                 putImage(imageId, record, batch);
             }
-        } else if (Topics.EMBEDDINGS.equals(record.topic())) {
+        } else if (Topics.isEmbeddings(record.topic())) {
             if (record.value() == null) {
                 deleteVector(imageId, batch, changes);
             } else {

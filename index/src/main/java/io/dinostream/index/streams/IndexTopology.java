@@ -1,6 +1,7 @@
 package io.dinostream.index.streams;
 
 import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -53,12 +54,17 @@ public final class IndexTopology {
 
     /** Adds the index topology to {@code builder}; the shards of this instance's tasks go to {@code shards}. */
     public static void build(StreamsBuilder builder, Options options, ShardRegistry shards) {
+        build(builder, options, ModelLane.DEFAULT, shards);
+    }
+
+    /** {@link #build(StreamsBuilder, Options, ShardRegistry)} for a lane's embeddings topic. */
+    public static void build(StreamsBuilder builder, Options options, ModelLane lane, ShardRegistry shards) {
         for (String store : STORES) {
             builder.addStateStore(Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray()));
         }
         builder.stream(
-                        List.of(Topics.IMAGES, Topics.EMBEDDINGS),
+                        List.of(Topics.IMAGES, lane.embeddingsTopic()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
                 .process(() -> new IndexProcessor(options, shards), Named.as(PROCESSOR), STORES.toArray(String[]::new))
                 .to(

@@ -1,7 +1,6 @@
 package io.dinostream.index.streams;
 
 import io.dinostream.common.kafka.KafkaMetrics;
-import io.dinostream.common.wire.Topics;
 import io.dinostream.index.ImageIndexReader;
 import io.dinostream.index.SearchFilter;
 import io.dinostream.index.SearchResult;
@@ -68,7 +67,7 @@ public final class StreamsIndex implements ShardedImageIndexReader, AutoCloseabl
         this.partitions = partitions;
         this.registry = new ShardRegistry();
         StreamsBuilder builder = new StreamsBuilder();
-        IndexTopology.build(builder, options.topology(), registry);
+        IndexTopology.build(builder, options.topology(), options.lane(), registry);
         this.streams = new KafkaStreams(builder.build(), options.streamsProperties());
         this.searcher = new ShardSearcher(registry, this::store);
     }
@@ -81,7 +80,9 @@ public final class StreamsIndex implements ShardedImageIndexReader, AutoCloseabl
      */
     public static StreamsIndex start(StreamsIndexOptions options) {
         FaissNative.load();
-        StreamsIndex index = new StreamsIndex(options, partitionCount(options.bootstrapServers()));
+        StreamsIndex index = new StreamsIndex(
+                options,
+                partitionCount(options.bootstrapServers(), options.lane().embeddingsTopic()));
         index.streams.setUncaughtExceptionHandler(error -> {
             index.failure = error;
             LOG.error("index stream thread failed; the index role stops (restart it to resume)", error);
@@ -96,19 +97,19 @@ public final class StreamsIndex implements ShardedImageIndexReader, AutoCloseabl
         return index;
     }
 
-    private static int partitionCount(String bootstrapServers) {
+    private static int partitionCount(String bootstrapServers, String embeddingsTopic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            return admin.describeTopics(List.of(Topics.EMBEDDINGS))
+            return admin.describeTopics(List.of(embeddingsTopic))
                     .allTopicNames()
                     .get(60, TimeUnit.SECONDS)
-                    .get(Topics.EMBEDDINGS)
+                    .get(embeddingsTopic)
                     .partitions()
                     .size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing " + Topics.EMBEDDINGS, e);
+            throw new IllegalStateException("interrupted while describing " + embeddingsTopic, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe " + Topics.EMBEDDINGS + " at " + bootstrapServers, e);
+            throw new IllegalStateException("cannot describe " + embeddingsTopic + " at " + bootstrapServers, e);
         }
     }
 
@@ -191,7 +192,7 @@ public final class StreamsIndex implements ShardedImageIndexReader, AutoCloseabl
         for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
             Set<Integer> owned = new TreeSet<>();
             for (TopicPartition tp : metadata.topicPartitions()) {
-                if (tp.topic().equals(Topics.EMBEDDINGS)) {
+                if (tp.topic().equals(options.lane().embeddingsTopic())) {
                     owned.add(tp.partition());
                 }
             }

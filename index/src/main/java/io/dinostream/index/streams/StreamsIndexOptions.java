@@ -2,6 +2,7 @@ package io.dinostream.index.streams;
 
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaClients;
+import io.dinostream.common.wire.ModelLane;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * What the Kafka Streams index role needs, and the Streams properties it derives.
  *
+ * @param lane whose embeddings this index holds (its topic, application id and state directory)
  * @param topology the topology's options (image size limit, FAISS factory, train size)
  * @param bootstrapServers Kafka
  * @param stateDirectory Kafka Streams' state directory (RocksDB stores, checkpoints) of this instance
@@ -24,6 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param overrides extra Streams properties, applied last (tests shorten timeouts with them)
  */
 public record StreamsIndexOptions(
+        ModelLane lane,
         IndexTopology.Options topology,
         String bootstrapServers,
         Path stateDirectory,
@@ -32,8 +35,8 @@ public record StreamsIndexOptions(
         short replicationFactor,
         int commitIntervalMs,
         Map<String, Object> overrides) {
-    /** Kafka Streams application id: the consumer group, and the prefix of the changelog topics. */
-    public static final String APPLICATION_ID = "dinostream-index";
+    /** Kafka Streams application id of the default lane: the consumer group, and the changelogs' prefix. */
+    public static final String APPLICATION_ID = ModelLane.DEFAULT.indexApplicationId();
 
     public StreamsIndexOptions {
         overrides = Map.copyOf(overrides);
@@ -46,9 +49,10 @@ public record StreamsIndexOptions(
             endpoint = config.getString(DinostreamConfig.API_HOST) + ":" + apiPort;
         }
         return new StreamsIndexOptions(
+                ModelLane.DEFAULT,
                 IndexTopology.Options.fromConfig(config),
                 config.bootstrapServers(),
-                config.dataDir().resolve("streams-index"),
+                config.dataDir().resolve(ModelLane.DEFAULT.stateDirectory("index")),
                 endpoint,
                 config.getInt(DinostreamConfig.INDEX_STANDBY_REPLICAS),
                 config.topicReplicationFactor(),
@@ -62,8 +66,26 @@ public record StreamsIndexOptions(
         return props;
     }
 
+    /**
+     * The same options for another lane: its application id, and a state directory beside this one named
+     * for the lane.
+     */
+    public StreamsIndexOptions forLane(ModelLane other) {
+        return new StreamsIndexOptions(
+                other,
+                topology,
+                bootstrapServers,
+                stateDirectory.resolveSibling(other.stateDirectory("index")),
+                advertisedEndpoint,
+                standbyReplicas,
+                replicationFactor,
+                commitIntervalMs,
+                overrides);
+    }
+
     public StreamsIndexOptions withStateDirectory(Path directory) {
         return new StreamsIndexOptions(
+                lane,
                 topology,
                 bootstrapServers,
                 directory,
@@ -76,6 +98,7 @@ public record StreamsIndexOptions(
 
     public StreamsIndexOptions withAdvertisedEndpoint(String endpoint) {
         return new StreamsIndexOptions(
+                lane,
                 topology,
                 bootstrapServers,
                 stateDirectory,
@@ -90,6 +113,7 @@ public record StreamsIndexOptions(
         Map<String, Object> merged = new HashMap<>(overrides);
         merged.putAll(extra);
         return new StreamsIndexOptions(
+                lane,
                 topology,
                 bootstrapServers,
                 stateDirectory,
@@ -103,7 +127,7 @@ public record StreamsIndexOptions(
     /** The Kafka Streams properties: exactly-once v2, byte-array serdes, fetch sizes for large images. */
     public Properties streamsProperties() {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, lane.indexApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -9,6 +9,7 @@ import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.common.wire.EmbeddingSpec;
 import io.dinostream.common.wire.Headers;
+import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
 import io.dinostream.common.wire.VectorCodec;
 import io.dinostream.index.SearchFilter;
@@ -114,6 +115,61 @@ class StreamsIndexKafkaTest {
                 assertEquals(oracle(vectors, vectors[3], 10), ids(restarted.search(vectors[3], 10)));
             }
         }
+    }
+
+    @Test
+    void aVersionLaneIsAnIndexOfItsOwnBesideTheDefaultOne(@TempDir Path dir) throws Exception {
+        ModelLane lane = ModelLane.of("0123456789ab");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            DinostreamConfig config = new DinostreamConfig(Map.of(
+                    DinostreamConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    DinostreamConfig.TOPIC_PARTITIONS, 2,
+                    DinostreamConfig.DATA_DIR, dir.resolve("data").toString()));
+            KafkaSetup.createTopics(config);
+            KafkaSetup.createIfMissing(config, List.of(KafkaSetup.embeddingsTopic(config, lane)));
+            float[][] vectors = produce(kafka.bootstrapServers());
+            // The lane's model gives other vectors for the same images, under another version.
+            EmbeddingSpec laneSpec = new EmbeddingSpec("streams-test", lane.version(), DIM, "cls", "l2");
+            float[][] laneVectors = new float[IMAGES][];
+            SplittableRandom random = new SplittableRandom(99);
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(producerProps(kafka.bootstrapServers()))) {
+                for (int i = 0; i < IMAGES; i++) {
+                    laneVectors[i] = unit(random);
+                    producer.send(new ProducerRecord<>(
+                            lane.embeddingsTopic(),
+                            null,
+                            ("img-" + i).getBytes(StandardCharsets.UTF_8),
+                            VectorCodec.encode(laneVectors[i]),
+                            laneSpec.toHeaders()));
+                }
+                producer.flush();
+            }
+            StreamsIndexOptions base =
+                    StreamsIndexOptions.fromConfig(config).withOverrides(Map.of("commit.interval.ms", 100));
+            assertEquals(
+                    dir.resolve("data/streams-index-0123456789ab"),
+                    base.forLane(lane).stateDirectory());
+            try (StreamsIndex current = StreamsIndex.start(base);
+                    StreamsIndex next = StreamsIndex.start(base.forLane(lane))) {
+                await("both lanes applied", () -> current.size() == IMAGES && next.size() == IMAGES);
+                for (int q : new int[] {3, 77, 250}) {
+                    assertEquals(oracle(vectors, vectors[q], 10), ids(current.search(vectors[q], 10)));
+                    assertEquals(oracle(laneVectors, laneVectors[q], 10), ids(next.search(laneVectors[q], 10)));
+                }
+                assertEquals(List.of(0, 1), next.owners().get(0).partitions(), "owners read the lane's topic");
+                assertEquals("{\"label\":2}", next.get("img-11").orElseThrow().metadataJson(), "images joined in");
+            }
+        }
+    }
+
+    private static Map<String, Object> producerProps(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
     }
 
     private static float[][] produce(String bootstrap) throws Exception {
