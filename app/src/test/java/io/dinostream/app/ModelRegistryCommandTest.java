@@ -1,9 +1,12 @@
 package io.dinostream.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.app.registry.KafkaModelAdmin;
 import io.dinostream.common.kafka.EmbeddedKafka;
+import io.dinostream.common.registry.RegistryState;
 import io.dinostream.common.registry.WeightStore;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,6 +64,18 @@ class ModelRegistryCommandTest {
                     described);
             assertTrue(model(common, "describe", a).contains("state:          active"));
 
+            // The admin API's registry reads and writes the same topic.
+            io.dinostream.common.config.DinostreamConfig config =
+                    new io.dinostream.common.config.DinostreamConfig(java.util.Map.of(
+                            "bootstrap.servers", kafka.bootstrapServers(),
+                            "data.dir", dir.resolve("data").toString()));
+            KafkaModelAdmin admin = new KafkaModelAdmin(config);
+            assertEquals(a, admin.read().active().orElseThrow().id());
+            assertEquals(
+                    b,
+                    admin.register(new io.dinostream.api.ModelAdmin.Registration(micro, null, null, java.util.Map.of()))
+                            .id());
+            assertThrows(RegistryState.RegistryException.class, () -> admin.activate(b));
             Path notAModel = dir.resolve("junk.safetensors");
             Files.writeString(notAModel, "not weights");
             assertEquals(2, Main.run(args(common, "model", "register", notAModel.toString())));

@@ -16,6 +16,7 @@ import io.dinostream.ingest.ImageSink;
  * @param readiness the checks of {@code GET /ready}
  * @param metrics the process's metrics, served at {@code GET /metrics}
  * @param pipeline pipeline-wide facts for {@code GET /health} and the page's status panel
+ * @param models the model registry for the admin routes ({@code /v1/models}); null to leave them out
  */
 public record ApiServices(
         ImageEmbedder embedder,
@@ -23,7 +24,8 @@ public record ApiServices(
         ImageSink ingest,
         Readiness readiness,
         ApiMetrics metrics,
-        PipelineStatus pipeline) {
+        PipelineStatus pipeline,
+        ModelAdmin models) {
     public ApiServices {
         java.util.Objects.requireNonNull(readiness, "readiness");
         java.util.Objects.requireNonNull(pipeline, "pipeline");
@@ -38,32 +40,37 @@ public record ApiServices(
 
     /** Search only. */
     public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
-        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE);
+        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null);
     }
 
     /** Ingest only: an edge process that accepts images and publishes them. */
     public static ApiServices ingestOnly(ImageSink sink) {
-        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE);
+        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null);
     }
 
     /** These services plus ingest. */
     public ApiServices withIngest(ImageSink sink) {
-        return new ApiServices(embedder, index, sink, readiness, metrics, pipeline);
+        return new ApiServices(embedder, index, sink, readiness, metrics, pipeline, models);
     }
 
     /** These services with the checks of {@code GET /ready}. */
     public ApiServices withReadiness(Readiness checks) {
-        return new ApiServices(embedder, index, ingest, checks, metrics, pipeline);
+        return new ApiServices(embedder, index, ingest, checks, metrics, pipeline, models);
     }
 
     /** These services with the process's metrics registry (the roles bind their meters to it). */
     public ApiServices withMetrics(ApiMetrics processMetrics) {
-        return new ApiServices(embedder, index, ingest, readiness, processMetrics, pipeline);
+        return new ApiServices(embedder, index, ingest, readiness, processMetrics, pipeline, models);
     }
 
     /** These services with pipeline-wide facts for {@code /health}. */
     public ApiServices withPipeline(PipelineStatus status) {
-        return new ApiServices(embedder, index, ingest, readiness, metrics, status);
+        return new ApiServices(embedder, index, ingest, readiness, metrics, status, models);
+    }
+
+    /** These services with the model registry's admin routes. */
+    public ApiServices withModels(ModelAdmin admin) {
+        return new ApiServices(embedder, index, ingest, readiness, metrics, pipeline, admin);
     }
 
     public boolean searches() {

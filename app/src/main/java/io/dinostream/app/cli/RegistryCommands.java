@@ -1,18 +1,14 @@
 package io.dinostream.app.cli;
 
-import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.app.registry.VersionRegistration;
 import io.dinostream.common.registry.ActivePointer;
 import io.dinostream.common.registry.ModelRegistry;
 import io.dinostream.common.registry.ModelVersion;
 import io.dinostream.common.registry.RegistryState;
 import io.dinostream.common.registry.WeightStore;
-import io.dinostream.embedder.model.DinoV2Model;
 import io.dinostream.embedder.model.LoadOptions;
-import io.dinostream.embedder.model.Pooling;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,73 +42,22 @@ final class RegistryCommands {
     }
 
     private static int register(Args args, String file, LoadOptions loadOptions) throws Exception {
-        Path weights = Path.of(file);
-        if (!Files.isRegularFile(weights)) {
-            throw new UsageException("no such file: " + weights);
+        VersionRegistration.Outcome outcome;
+        try {
+            outcome = VersionRegistration.register(
+                    args.config,
+                    Path.of(file),
+                    args.option("name", null),
+                    args.option("parent", null),
+                    metrics(args.option("metrics", "")),
+                    loadOptions);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        DinostreamConfig config = args.config;
-        Pooling pooling = Pooling.parse(config.getString(DinostreamConfig.MODEL_POOLING));
-        String architecture;
-        String preprocessing;
-        int dimension;
-        try (DinoV2Model model = DinoV2Model.load(weights, loadOptions)) {
-            architecture = model.config().summary();
-            dimension = model.outputDim(pooling);
-            int configured = config.getInt(DinostreamConfig.MODEL_RESOLUTION);
-            preprocessing = configured > 0
-                    ? "shorter side to " + configured * 256 / 224 + " (bicubic, antialiased), centre crop " + configured
-                            + ", ImageNet mean/std"
-                    : model.trainedResolution().isPresent()
-                            ? "whole image resized to "
-                                    + model.trainedResolution().getAsInt() + " px, ImageNet mean/std"
-                            : "shorter side to 256 (bicubic, antialiased), centre crop 224, ImageNet mean/std";
-        } catch (IOException | RuntimeException e) {
-            throw new UsageException(
-                    "cannot register " + weights + ": it does not load as a DINOv2 model (" + e.getMessage() + ")");
-        }
-        String digest = new WeightStore(config.modelStoreDir()).put(weights);
-        String name = args.option("name", weights.getFileName().toString().replaceFirst("\\.safetensors$", ""));
-        ModelVersion version = new ModelVersion(
-                ModelVersion.idOf(digest),
-                name,
-                architecture,
-                digest,
-                Files.size(weights),
-                preprocessing,
-                pooling.wireName() + ", " + dimension + " dims, l2-normalised",
-                dimension,
-                metrics(args.option("metrics", "")),
-                args.option("parent", null),
-                Instant.now(),
-                false,
-                Map.of());
-        ModelRegistry registry = ModelRegistry.open(config);
-        boolean known = registry.state().version(version.id()).isPresent();
-        if (version.parent() != null) {
-            version = withParent(
-                    version, registry.state().require(version.parent()).id());
-        }
-        registry.register(version);
-        System.out.println((known ? "already registered: " : "registered ") + version.id() + " (" + name + ", "
-                + architecture + "); weights " + new WeightStore(config.modelStoreDir()).path(digest));
+        ModelVersion v = outcome.version();
+        System.out.println((outcome.alreadyRegistered() ? "already registered: " : "registered ") + v.id() + " ("
+                + v.name() + ", " + v.architecture() + "); weights " + outcome.storedAt());
         return 0;
-    }
-
-    private static ModelVersion withParent(ModelVersion v, String parent) {
-        return new ModelVersion(
-                v.id(),
-                v.name(),
-                v.architecture(),
-                v.weightsDigest(),
-                v.weightsBytes(),
-                v.preprocessing(),
-                v.embedding(),
-                v.dimension(),
-                v.metrics(),
-                parent,
-                v.createdAt(),
-                v.retired(),
-                v.reports());
     }
 
     private static int list(Args args, List<String> operands) throws Exception {
@@ -174,7 +119,7 @@ final class RegistryCommands {
 
     @FunctionalInterface
     private interface Change {
-        void apply(ModelRegistry registry) throws IOException;
+        void apply(ModelRegistry registry) throws java.io.IOException;
     }
 
     private static int change(Args args, List<String> operands, String operand, Change change) throws Exception {

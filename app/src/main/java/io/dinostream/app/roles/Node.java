@@ -7,6 +7,7 @@ import io.dinostream.api.Readiness;
 import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.api.metrics.ApiMetrics;
 import io.dinostream.api.security.ApiAccess;
+import io.dinostream.app.registry.KafkaModelAdmin;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.embedder.ImageEmbedder;
@@ -116,7 +117,8 @@ public final class Node implements AutoCloseable {
                 node.started.push(node.deadLetters);
                 services = services.withReadiness(readiness)
                         .withMetrics(node.metrics())
-                        .withPipeline(node.deadLetters);
+                        .withPipeline(node.deadLetters)
+                        .withModels(new KafkaModelAdmin(config));
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
                 node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);

@@ -17,10 +17,25 @@ public final class RegistryState {
     /** A record to write: the topic key and the JSON value. */
     public record Change(String key, byte[] value) {}
 
-    /** Refused operation: the message says why, for the operator. */
+    /** Refused operation: the message says why, for the operator; the kind says what an API answers. */
     public static final class RegistryException extends RuntimeException {
-        public RegistryException(String message) {
+        /** Why an operation was refused. */
+        public enum Kind {
+            /** No such version. */
+            NOT_FOUND,
+            /** The version's state forbids it (retired, active, nothing to roll back to, other weights). */
+            CONFLICT
+        }
+
+        private final Kind kind;
+
+        public RegistryException(Kind kind, String message) {
             super(message);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -84,12 +99,14 @@ public final class RegistryState {
         if (existing != null) {
             if (!existing.weightsDigest().equals(v.weightsDigest())) {
                 throw new RegistryException(
+                        RegistryException.Kind.CONFLICT,
                         "version " + v.id() + " exists with other weights (" + existing.weightsDigest() + ")");
             }
             return List.of();
         }
         if (v.parent() != null && !versions.containsKey(v.parent())) {
-            throw new RegistryException("parent version " + v.parent() + " is not registered");
+            throw new RegistryException(
+                    RegistryException.Kind.NOT_FOUND, "parent version " + v.parent() + " is not registered");
         }
         return List.of(new Change(RegistryCodec.versionKey(v.id()), RegistryCodec.encode(v)));
     }
@@ -98,7 +115,8 @@ public final class RegistryState {
     public List<Change> activate(String id, Instant now) {
         ModelVersion v = require(id);
         if (v.retired()) {
-            throw new RegistryException("version " + id + " is retired and cannot be activated");
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT, "version " + id + " is retired and cannot be activated");
         }
         if (pointer != null && pointer.active().equals(v.id())) {
             return List.of();
@@ -110,11 +128,14 @@ public final class RegistryState {
     /** Returns to the previous version at once; the active one becomes the new rollback target. */
     public List<Change> rollback(Instant now) {
         if (pointer == null || pointer.previous() == null) {
-            throw new RegistryException("nothing to roll back to: no version was active before the current one");
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT,
+                    "nothing to roll back to: no version was active before the current one");
         }
         ModelVersion previous = require(pointer.previous());
         if (previous.retired()) {
-            throw new RegistryException("the previous version " + previous.id() + " is retired");
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT, "the previous version " + previous.id() + " is retired");
         }
         return List.of(pointerChange(new ActivePointer(previous.id(), pointer.active(), now)));
     }
@@ -123,7 +144,9 @@ public final class RegistryState {
     public List<Change> retire(String id) {
         ModelVersion v = require(id);
         if (pointer != null && pointer.active().equals(v.id())) {
-            throw new RegistryException("version " + v.id() + " is active: activate another one before retiring it");
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT,
+                    "version " + v.id() + " is active: activate another one before retiring it");
         }
         if (v.retired()) {
             return List.of();
@@ -144,6 +167,7 @@ public final class RegistryState {
             return matches.get(0);
         }
         throw new RegistryException(
+                RegistryException.Kind.NOT_FOUND,
                 matches.isEmpty() || idOrPrefix.length() < 4
                         ? "no version " + idOrPrefix + " (dinostream model list shows them)"
                         : "version prefix " + idOrPrefix + " is ambiguous: "

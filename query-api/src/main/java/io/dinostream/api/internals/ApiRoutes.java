@@ -126,6 +126,9 @@ final class ApiRoutes {
         if (index instanceof ClusterIndexReader cluster) {
             new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
+        if (services.models() != null) {
+            new ModelRoutes(services.models(), worker).mount(router, access.require(Role.ADMIN));
+        }
 
         router.get("/openapi.json").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

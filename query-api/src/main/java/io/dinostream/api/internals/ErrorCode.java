@@ -21,8 +21,10 @@ public enum ErrorCode {
     IMAGE_NOT_FOUND(404, "image_not_found"),
     IMAGE_BYTES_UNAVAILABLE(404, "image_bytes_unavailable"),
     ROUTE_NOT_FOUND(404, "route_not_found"),
+    MODEL_VERSION_NOT_FOUND(404, "model_version_not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     IMAGE_NOT_EMBEDDED(409, "image_not_embedded"),
+    MODEL_STATE_CONFLICT(409, "model_state_conflict"),
     BODY_TOO_LARGE(413, "body_too_large"),
     TOO_MANY_PIXELS(413, "too_many_pixels"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
@@ -32,6 +34,7 @@ public enum ErrorCode {
     RATE_LIMITED(429, "rate_limited"),
     INTERNAL_ERROR(500, "internal_error"),
     INGEST_UNAVAILABLE(503, "ingest_unavailable"),
+    REGISTRY_UNAVAILABLE(503, "registry_unavailable"),
     REQUEST_TIMEOUT(503, "request_timeout");
 
     private final int status;

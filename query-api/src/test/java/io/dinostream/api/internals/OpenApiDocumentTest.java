@@ -44,8 +44,9 @@ class OpenApiDocumentTest {
             WorkerExecutor worker = vertx.createSharedWorkerExecutor("openapi-test", 1);
             // The served document must also load as the validation contract of every request.
             OpenApiGate gate = OpenApiGate.load(vertx, files.openApi()).await();
-            ApiServices services =
-                    ApiServices.search(new NoModel(), new NoIndex()).withIngest(new NoSink());
+            ApiServices services = ApiServices.search(new NoModel(), new NoIndex())
+                    .withIngest(new NoSink())
+                    .withModels(new io.dinostream.api.InMemoryModelAdminDouble());
             Router router = new ApiRoutes(new ApiServerOptions("127.0.0.1", 0, 1, 1024), services, worker, files, gate)
                     .router(vertx);
             Set<String> served = new TreeSet<>();
