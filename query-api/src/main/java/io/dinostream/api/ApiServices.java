@@ -17,6 +17,8 @@ import io.dinostream.ingest.ImageSink;
  * @param metrics the process's metrics, served at {@code GET /metrics}
  * @param pipeline pipeline-wide facts for {@code GET /health} and the page's status panel
  * @param models the model registry for the admin routes ({@code /v1/models}); null to leave them out
+ * @param serving the model and index that answer each query, switched atomically by a model swap; made
+ *     from {@code embedder} and {@code index} when null
  */
 public record ApiServices(
         ImageEmbedder embedder,
@@ -25,7 +27,8 @@ public record ApiServices(
         Readiness readiness,
         ApiMetrics metrics,
         PipelineStatus pipeline,
-        ModelAdmin models) {
+        ModelAdmin models,
+        ServingVersion serving) {
     public ApiServices {
         java.util.Objects.requireNonNull(readiness, "readiness");
         java.util.Objects.requireNonNull(pipeline, "pipeline");
@@ -36,41 +39,45 @@ public record ApiServices(
         if (embedder == null && ingest == null) {
             throw new IllegalArgumentException("an API server needs search, ingest or both");
         }
+        if (serving == null && embedder != null) {
+            serving = new ServingVersion(embedder, index);
+        }
     }
 
     /** Search only. */
     public static ApiServices search(ImageEmbedder embedder, ImageIndexReader index) {
-        return new ApiServices(embedder, index, null, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null);
+        return new ApiServices(
+                embedder, index, null, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null, null);
     }
 
     /** Ingest only: an edge process that accepts images and publishes them. */
     public static ApiServices ingestOnly(ImageSink sink) {
-        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null);
+        return new ApiServices(null, null, sink, Readiness.NONE, new ApiMetrics(), PipelineStatus.NONE, null, null);
     }
 
     /** These services plus ingest. */
     public ApiServices withIngest(ImageSink sink) {
-        return new ApiServices(embedder, index, sink, readiness, metrics, pipeline, models);
+        return new ApiServices(embedder, index, sink, readiness, metrics, pipeline, models, serving);
     }
 
     /** These services with the checks of {@code GET /ready}. */
     public ApiServices withReadiness(Readiness checks) {
-        return new ApiServices(embedder, index, ingest, checks, metrics, pipeline, models);
+        return new ApiServices(embedder, index, ingest, checks, metrics, pipeline, models, serving);
     }
 
     /** These services with the process's metrics registry (the roles bind their meters to it). */
     public ApiServices withMetrics(ApiMetrics processMetrics) {
-        return new ApiServices(embedder, index, ingest, readiness, processMetrics, pipeline, models);
+        return new ApiServices(embedder, index, ingest, readiness, processMetrics, pipeline, models, serving);
     }
 
     /** These services with pipeline-wide facts for {@code /health}. */
     public ApiServices withPipeline(PipelineStatus status) {
-        return new ApiServices(embedder, index, ingest, readiness, metrics, status, models);
+        return new ApiServices(embedder, index, ingest, readiness, metrics, status, models, serving);
     }
 
     /** These services with the model registry's admin routes. */
     public ApiServices withModels(ModelAdmin admin) {
-        return new ApiServices(embedder, index, ingest, readiness, metrics, pipeline, admin);
+        return new ApiServices(embedder, index, ingest, readiness, metrics, pipeline, admin, serving);
     }
 
     public boolean searches() {

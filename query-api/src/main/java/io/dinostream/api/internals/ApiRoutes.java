@@ -2,6 +2,7 @@ package io.dinostream.api.internals;
 
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
+import io.dinostream.api.ServingVersion;
 import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.api.security.Role;
 import io.dinostream.common.wire.ImageFormat;
@@ -51,8 +52,9 @@ final class ApiRoutes {
 
     private final ApiServerOptions options;
     private final ApiServices services;
-    private final ImageEmbedder embedder;
-    private final ImageIndexReader index;
+    /** The model and index of each request, read once per request (a model swap flips them). */
+    private final ServingVersion serving;
+
     private final IngestRoutes ingest;
     private final WorkerExecutor worker;
     private final Buffer page;
@@ -70,8 +72,7 @@ final class ApiRoutes {
             OpenApiGate gate) {
         this.options = options;
         this.services = services;
-        this.embedder = services.embedder();
-        this.index = services.index();
+        this.serving = services.serving();
         this.ingest = services.ingests() ? new IngestRoutes(options, services.ingest(), worker, gate) : null;
         this.worker = worker;
         this.page = files.page();
@@ -123,7 +124,7 @@ final class ApiRoutes {
         }
         router.route("/v1/images/:id").handler(methodNotAllowed(imageMethods()));
 
-        if (index instanceof ClusterIndexReader cluster) {
+        if (services.index() instanceof ClusterIndexReader cluster) {
             new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
         }
         if (services.models() != null) {
@@ -169,6 +170,9 @@ final class ApiRoutes {
             searchJson(ctx, k);
             return;
         }
+        ServingVersion.Pair version = serving.current();
+        ImageEmbedder embedder = version.embedder();
+        ImageIndexReader index = version.index();
         ImageBodyReader.readImage(ctx.request(), options.imageMaxBytes(), options.multipartMaxBytes())
                 .compose(image -> {
                     byte[] bytes = image.bytes();
@@ -209,7 +213,7 @@ final class ApiRoutes {
     }
 
     /** A query's vector: the given one, or the stored vector of the given id. Runs on a worker. */
-    private float[] vectorOf(JsonQueries.Query query) {
+    private static float[] vectorOf(ImageIndexReader index, JsonQueries.Query query) {
         if (query.vector() != null) {
             return query.vector();
         }
@@ -222,6 +226,9 @@ final class ApiRoutes {
 
     /** {@code POST /v1/search} with a JSON body: by vector or by stored id, with a filter. */
     private void searchJson(RoutingContext ctx, int queryK) {
+        ServingVersion.Pair version = serving.current();
+        ImageEmbedder embedder = version.embedder();
+        ImageIndexReader index = version.index();
         jsonBody(ctx)
                 .compose(body -> {
                     JsonQueries.checkModel(body, embedder.spec());
@@ -230,7 +237,9 @@ final class ApiRoutes {
                             JsonQueries.query(body, embedder.spec().dimension());
                     gate.checkSearchJson(ctx, "search", body);
                     return worker.executeBlocking(
-                                    () -> timed("search", () -> index.searchShards(vectorOf(query), k, query.filter())),
+                                    () -> timed(
+                                            "search",
+                                            () -> index.searchShards(vectorOf(index, query), k, query.filter())),
                                     false)
                             .map(result -> JsonViews.searchResponse(
                                     embedder.spec(), k, query.describe(), result, tookMs(ctx)));
@@ -246,6 +255,9 @@ final class ApiRoutes {
             return;
         }
         int queryK = RequestParams.k(ctx);
+        ServingVersion.Pair version = serving.current();
+        ImageEmbedder embedder = version.embedder();
+        ImageIndexReader index = version.index();
         jsonBody(ctx)
                 .compose(body -> {
                     JsonQueries.checkModel(body, embedder.spec());
@@ -258,7 +270,7 @@ final class ApiRoutes {
                                         JsonArray answers = new JsonArray();
                                         for (JsonQueries.Query query : queries) {
                                             SearchResult result =
-                                                    index.searchShards(vectorOf(query), k, query.filter());
+                                                    index.searchShards(vectorOf(index, query), k, query.filter());
                                             answers.add(JsonViews.searchResponse(
                                                             embedder.spec(), k, query.describe(), result, 0)
                                                     .put("tookMs", null));
@@ -284,6 +296,9 @@ final class ApiRoutes {
         String id = RequestParams.imageId(ctx);
         int k = RequestParams.k(ctx);
         gate.check(ctx, "similarImages");
+        ServingVersion.Pair version = serving.current();
+        ImageEmbedder embedder = version.embedder();
+        ImageIndexReader index = version.index();
         worker.executeBlocking(
                         () -> {
                             StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
@@ -311,7 +326,8 @@ final class ApiRoutes {
     private void image(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         gate.check(ctx, "getImage");
-        worker.executeBlocking(() -> withBytes(id), false)
+        ImageIndexReader index = serving.current().index();
+        worker.executeBlocking(() -> withBytes(index, id), false)
                 .onSuccess(image -> sendImage(ctx, imageContentType(image), image.bytes()))
                 .onFailure(ctx::fail);
     }
@@ -319,6 +335,7 @@ final class ApiRoutes {
     private void imageMeta(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
         gate.check(ctx, "getImageMeta");
+        ImageIndexReader index = serving.current().index();
         worker.executeBlocking(() -> index.get(id).orElseThrow(() -> notFound(id)), false)
                 .onSuccess(image -> sendJson(ctx, 200, JsonViews.imageMeta(image)))
                 .onFailure(ctx::fail);
@@ -332,16 +349,18 @@ final class ApiRoutes {
         String id = RequestParams.imageId(ctx);
         int size = RequestParams.thumbnailSize(ctx);
         gate.check(ctx, "getThumbnail");
+        ImageIndexReader index = serving.current().index();
         worker.executeBlocking(
                         () -> timed(
-                                "thumbnail", () -> thumbnails.png(withBytes(id).bytes(), size)),
+                                "thumbnail",
+                                () -> thumbnails.png(withBytes(index, id).bytes(), size)),
                         false)
                 .onSuccess(png -> sendImage(ctx, "image/png", png))
                 .onFailure(ctx::fail);
     }
 
     /** The stored image, which must have its bytes. Runs on a worker. */
-    private StoredImage withBytes(String id) {
+    private static StoredImage withBytes(ImageIndexReader index, String id) {
         StoredImage image = index.get(id).orElseThrow(() -> notFound(id));
         if (image.bytes() == null) {
             throw ErrorCode.IMAGE_BYTES_UNAVAILABLE.exception(
@@ -368,13 +387,14 @@ final class ApiRoutes {
             roles.add("ingest");
         }
         JsonObject body = new JsonObject().put("status", "UP").put("routes", roles);
+        ServingVersion.Pair version = services.searches() ? serving.current() : null;
         worker.executeBlocking(
                         () -> {
                             body.put(
                                     "pipeline",
                                     new JsonObject(new java.util.TreeMap<>(
                                             services.pipeline().describe())));
-                            return services.searches() ? index.size() : -1L;
+                            return version != null ? version.index().size() : -1L;
                         },
                         false)
                 .onSuccess(size -> {
@@ -382,8 +402,9 @@ final class ApiRoutes {
                         sendJson(ctx, 200, body);
                         return;
                     }
-                    body.put("indexSize", size).put("model", JsonViews.model(embedder.spec()));
-                    if (index instanceof ClusterIndexReader cluster) {
+                    body.put("indexSize", size)
+                            .put("model", JsonViews.model(version.embedder().spec()));
+                    if (version.index() instanceof ClusterIndexReader cluster) {
                         body.put("shards", JsonViews.shards(cluster.local()));
                     }
                     sendJson(ctx, 200, body);
