@@ -48,8 +48,13 @@ class ModelRegistryCommandTest {
             assertTrue(listed.contains(a) && listed.contains(b) && listed.contains("knn_top1=85.38"), listed);
             assertTrue(!listed.contains("active"), listed);
 
-            assertTrue(model(common, "activate", a).contains("active " + a + ", previous -"));
-            assertTrue(model(common, "activate", b).contains("active " + b + ", previous " + a));
+            assertTrue(model(common, "activate", a, "--now").contains("active " + a + ", previous -"));
+            String requested = model(common, "activate", b);
+            assertTrue(requested.contains("active " + a + ", previous -, activating " + b), requested);
+            assertTrue(model(common, "list").contains("activating"));
+            assertEquals(
+                    2, Main.run(args(common, "model", "retire", b)), "a version being activated cannot be retired");
+            assertTrue(model(common, "activate", b, "--now").contains("active " + b + ", previous " + a));
             assertTrue(model(common, "rollback").contains("active " + a + ", previous " + b));
             assertEquals(2, Main.run(args(common, "model", "retire", a)), "the active version cannot be retired");
             model(common, "retire", b);
@@ -75,7 +80,7 @@ class ModelRegistryCommandTest {
                     b,
                     admin.register(new io.dinostream.api.ModelAdmin.Registration(micro, null, null, java.util.Map.of()))
                             .id());
-            assertThrows(RegistryState.RegistryException.class, () -> admin.activate(b));
+            assertThrows(RegistryState.RegistryException.class, () -> admin.activate(b, false));
             Path notAModel = dir.resolve("junk.safetensors");
             Files.writeString(notAModel, "not weights");
             assertEquals(2, Main.run(args(common, "model", "register", notAModel.toString())));

@@ -20,7 +20,8 @@ public interface ModelAdmin {
     /** Registers the weights (stored by content) and returns the version, new or already known. */
     ModelVersion register(Registration registration) throws IOException;
 
-    RegistryState activate(String version) throws IOException;
+    /** Requests the activation (serving nodes backfill, then flip), or flips at once with {@code now}. */
+    RegistryState activate(String version, boolean now) throws IOException;
 
     RegistryState rollback() throws IOException;
 

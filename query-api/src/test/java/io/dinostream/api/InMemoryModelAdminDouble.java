@@ -41,8 +41,8 @@ public final class InMemoryModelAdminDouble implements ModelAdmin {
     }
 
     @Override
-    public synchronized RegistryState activate(String version) {
-        state.apply(state.activate(version, Instant.now()));
+    public synchronized RegistryState activate(String version, boolean now) {
+        state.apply(now ? state.activate(version, Instant.now()) : state.requestActivation(version, Instant.now()));
         return state;
     }
 

@@ -108,11 +108,23 @@ class ModelRoutesTest {
 
         assertEquals(
                 idA,
-                new JsonObject(call("POST", "/v1/models/" + idA + "/activate", ADMIN, null)
+                new JsonObject(call("POST", "/v1/models/" + idA + "/activate?now=true", ADMIN, null)
                                 .body())
                         .getString("active"));
-        JsonObject flipped = new JsonObject(call("POST", "/v1/models/" + idB.substring(0, 6) + "/activate", ADMIN, null)
-                .body());
+        JsonObject requested = new JsonObject(
+                call("POST", "/v1/models/" + idB + "/activate", ADMIN, null).body());
+        assertEquals(idA, requested.getString("active"), "a requested activation waits for the backfill");
+        assertEquals(idB, requested.getString("pending"));
+        assertEquals(
+                "activating",
+                new JsonObject(call("GET", "/v1/models/" + idB, ADMIN, null).body()).getString("state"));
+        assertEquals(
+                400,
+                call("POST", "/v1/models/" + idB + "/activate?now=maybe", ADMIN, null)
+                        .statusCode());
+        JsonObject flipped =
+                new JsonObject(call("POST", "/v1/models/" + idB.substring(0, 6) + "/activate?now=true", ADMIN, null)
+                        .body());
         assertEquals(idB, flipped.getString("active"));
         assertEquals(idA, flipped.getString("previous"));
         JsonObject back =

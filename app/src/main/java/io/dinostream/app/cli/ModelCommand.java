@@ -41,7 +41,7 @@ public final class ModelCommand implements Command {
                        dinostream model preprocess IMAGE --output OUT.safetensors [--resolution 224]
                        dinostream model pull facebook/dinov2-small [--dir models] [--revision main]
                        dinostream model register W.safetensors [--name N] [--parent VERSION] [--metrics k=v,...]
-                       dinostream model list | describe VERSION | activate VERSION | rollback | retire VERSION
+                       dinostream model list | describe VERSION | activate VERSION [--now] | rollback | retire VERSION
 
                 run         every float tensor <x> of shape (B,3,H,W) in IN goes through forward_features;
                             OUT gets <x>.x_norm_clstoken, <x>.x_norm_patchtokens and, with registers,
@@ -64,8 +64,11 @@ public final class ModelCommand implements Command {
                 list        every version: state (active, previous, registered, retired), name, dimension,
                             parent, creation time, metrics
                 describe    one version (an id or a unique prefix of 4+ digits) in full
-                activate    makes a version the active one (one record: the flip is atomic); the one it
-                            replaces becomes the rollback target
+                activate    asks the serving nodes to activate a version: they backfill its index (every
+                            stored image re-embedded, new images embedded by both versions) and flip to
+                            it once it has caught up; with --now the flip is written at once. One
+                            record either way, so the flip is atomic; the version it replaces becomes
+                            the rollback target
                 rollback    returns to the previous version at once
                 retire      keeps a version on record but never activates it again (not the active one)
 
@@ -84,6 +87,7 @@ public final class ModelCommand implements Command {
                   --name N            register: a label (default: the file name)
                   --parent VERSION    register: the version it was trained or distilled from
                   --metrics k=v,...   register: evaluation results, e.g. knn_top1=85.38
+                  --now               activate: flip at once, without waiting for a backfill
                 """;
     }
 
@@ -105,7 +109,7 @@ public final class ModelCommand implements Command {
                         "name",
                         "parent",
                         "metrics"),
-                List.of(),
+                List.of("now"),
                 Map.of());
         List<String> positional = args.positional();
         if (positional.isEmpty()) {

@@ -31,7 +31,13 @@ final class RegistryCommands {
                 case "register" -> register(args, one(operands, "a weights file"), loadOptions);
                 case "list" -> list(args, operands);
                 case "describe" -> describe(args, one(operands, "a version id"));
-                case "activate" -> change(args, operands, "a version id", r -> r.activate(operands.get(0)));
+                case "activate" -> change(args, operands, "a version id", r -> {
+                    if (args.flag("now")) {
+                        r.activate(operands.get(0));
+                    } else {
+                        r.requestActivation(operands.get(0));
+                    }
+                });
                 case "rollback" -> change(args, operands, null, ModelRegistry::rollback);
                 case "retire" -> change(args, operands, "a version id", r -> r.retire(operands.get(0)));
                 default -> throw new IllegalArgumentException(subcommand);
@@ -113,8 +119,12 @@ final class RegistryCommands {
     }
 
     private static String describe(ActivePointer p) {
-        return "active " + p.active() + ", previous " + (p.previous() == null ? "-" : p.previous()) + ", since "
-                + p.changedAt();
+        return "active " + (p.active() == null ? "-" : p.active()) + ", previous "
+                + (p.previous() == null ? "-" : p.previous())
+                + (p.pending() == null
+                        ? ""
+                        : ", activating " + p.pending() + " (serving nodes backfill its index, then flip)")
+                + ", since " + p.changedAt();
     }
 
     @FunctionalInterface

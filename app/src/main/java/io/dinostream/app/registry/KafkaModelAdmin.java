@@ -29,9 +29,13 @@ public final class KafkaModelAdmin implements ModelAdmin {
     }
 
     @Override
-    public RegistryState activate(String version) throws IOException {
+    public RegistryState activate(String version, boolean now) throws IOException {
         ModelRegistry registry = ModelRegistry.open(config);
-        registry.activate(version);
+        if (now) {
+            registry.activate(version);
+        } else {
+            registry.requestActivation(version);
+        }
         return registry.state();
     }
 

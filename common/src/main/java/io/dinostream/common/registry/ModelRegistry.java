@@ -117,6 +117,16 @@ public final class ModelRegistry {
         write(state.activate(id, Instant.now()));
     }
 
+    /** Asks serving nodes to backfill {@code id}'s index and then flip to it. */
+    public void requestActivation(String id) throws IOException {
+        write(state.requestActivation(id, Instant.now()));
+    }
+
+    /** The flip, written by the serving node whose backfill of the pending version has caught up. */
+    public void completeActivation(String id) throws IOException {
+        write(state.completeActivation(id, Instant.now()));
+    }
+
     public void rollback() throws IOException {
         write(state.rollback(Instant.now()));
     }

@@ -6,6 +6,8 @@ public enum ModelState {
     REGISTERED,
     /** Serves queries. */
     ACTIVE,
+    /** Its activation was requested: serving nodes backfill its index, then flip to it. */
+    ACTIVATING,
     /** Served before the active one: what rollback returns to. */
     PREVIOUS,
     /** Retired: kept for the record, never activated again. */

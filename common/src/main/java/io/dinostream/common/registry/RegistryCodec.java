@@ -79,6 +79,7 @@ public final class RegistryCodec {
         return bytes(JSON.createObjectNode()
                 .put("active", p.active())
                 .put("previous", p.previous())
+                .put("pending", p.pending())
                 .put("changed_at", p.changedAt().toString()));
     }
 
@@ -86,8 +87,11 @@ public final class RegistryCodec {
         JsonNode node = parse(value);
         try {
             return new ActivePointer(
-                    text(node, "active"), optional(node, "previous"), Instant.parse(text(node, "changed_at")));
-        } catch (DateTimeParseException e) {
+                    optional(node, "active"),
+                    optional(node, "previous"),
+                    Instant.parse(text(node, "changed_at")),
+                    optional(node, "pending"));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             throw new WireFormatException("bad active-version record: " + e.getMessage());
         }
     }

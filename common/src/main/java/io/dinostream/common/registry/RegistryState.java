@@ -87,6 +87,9 @@ public final class RegistryState {
         if (pointer != null && v.id().equals(pointer.active())) {
             return ModelState.ACTIVE;
         }
+        if (pointer != null && v.id().equals(pointer.pending())) {
+            return ModelState.ACTIVATING;
+        }
         if (pointer != null && v.id().equals(pointer.previous())) {
             return ModelState.PREVIOUS;
         }
@@ -111,18 +114,58 @@ public final class RegistryState {
         return List.of(new Change(RegistryCodec.versionKey(v.id()), RegistryCodec.encode(v)));
     }
 
-    /** Makes {@code id} the active version; the one it replaces becomes the rollback target. */
+    /**
+     * Makes {@code id} the active version at once (no backfill: for a first activation, or an index that is
+     * already complete); the one it replaces becomes the rollback target.
+     */
     public List<Change> activate(String id, Instant now) {
         ModelVersion v = require(id);
         if (v.retired()) {
             throw new RegistryException(
                     RegistryException.Kind.CONFLICT, "version " + id + " is retired and cannot be activated");
         }
-        if (pointer != null && pointer.active().equals(v.id())) {
+        if (pointer != null && v.id().equals(pointer.active()) && pointer.pending() == null) {
             return List.of();
         }
-        String previous = pointer == null ? null : pointer.active();
+        String previous;
+        if (pointer == null) {
+            previous = null;
+        } else if (v.id().equals(pointer.active())) {
+            previous = pointer.previous(); // only a pending activation is cancelled
+        } else {
+            previous = pointer.active();
+        }
         return List.of(pointerChange(new ActivePointer(v.id(), previous, now)));
+    }
+
+    /**
+     * Asks serving nodes to activate {@code id}: they backfill its index, then flip
+     * ({@link #completeActivation}). Until then the active version keeps serving.
+     */
+    public List<Change> requestActivation(String id, Instant now) {
+        ModelVersion v = require(id);
+        if (v.retired()) {
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT, "version " + v.id() + " is retired and cannot be activated");
+        }
+        if (pointer != null && v.id().equals(pointer.active()) && pointer.pending() == null) {
+            return List.of();
+        }
+        String active = pointer == null ? null : pointer.active();
+        String previous = pointer == null ? null : pointer.previous();
+        if (v.id().equals(active)) {
+            return List.of(pointerChange(new ActivePointer(active, previous, now, null))); // cancels a pending one
+        }
+        return List.of(pointerChange(new ActivePointer(active, previous, now, v.id())));
+    }
+
+    /** The flip a serving node writes once the pending version's index has caught up. */
+    public List<Change> completeActivation(String id, Instant now) {
+        if (pointer == null || !id.equals(pointer.pending())) {
+            throw new RegistryException(
+                    RegistryException.Kind.CONFLICT, "version " + id + " is not the one waiting to be activated");
+        }
+        return List.of(pointerChange(new ActivePointer(id, pointer.active(), now, null)));
     }
 
     /** Returns to the previous version at once; the active one becomes the new rollback target. */
@@ -143,10 +186,10 @@ public final class RegistryState {
     /** Retires a version that is not active; retiring twice is a no-op. */
     public List<Change> retire(String id) {
         ModelVersion v = require(id);
-        if (pointer != null && pointer.active().equals(v.id())) {
+        if (pointer != null && (v.id().equals(pointer.active()) || v.id().equals(pointer.pending()))) {
             throw new RegistryException(
                     RegistryException.Kind.CONFLICT,
-                    "version " + v.id() + " is active: activate another one before retiring it");
+                    "version " + v.id() + " is active or being activated: activate another one before retiring it");
         }
         if (v.retired()) {
             return List.of();

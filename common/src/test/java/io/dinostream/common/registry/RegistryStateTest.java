@@ -87,6 +87,34 @@ class RegistryStateTest {
     }
 
     @Test
+    void aRequestedActivationWaitsForItsBackfillAndOnlyThePendingVersionCompletes() {
+        RegistryState state = new RegistryState();
+        ModelVersion a = version('a', null);
+        ModelVersion b = version('b', null);
+        state.apply(state.register(a));
+        state.apply(state.register(b));
+        state.apply(state.activate(a.id(), T0));
+        state.apply(state.requestActivation(b.id(), T0.plusSeconds(1)));
+        assertEquals(a.id(), state.active().orElseThrow().id(), "A serves until B has caught up");
+        assertEquals(b.id(), state.pointer().orElseThrow().desired());
+        assertEquals(ModelState.ACTIVATING, state.stateOf(b));
+        assertThrows(RegistryState.RegistryException.class, () -> state.completeActivation(a.id(), T0));
+        assertThrows(RegistryState.RegistryException.class, () -> state.retire(b.id()));
+        state.apply(state.completeActivation(b.id(), T0.plusSeconds(2)));
+        ActivePointer p = state.pointer().orElseThrow();
+        assertEquals(b.id(), p.active());
+        assertEquals(a.id(), p.previous());
+        assertEquals(null, p.pending());
+        assertEquals(p, RegistryCodec.decodePointer(RegistryCodec.encode(p)));
+        // Requesting the active version again cancels a pending request.
+        state.apply(state.requestActivation(a.id(), T0.plusSeconds(3)));
+        assertEquals(a.id(), state.pointer().orElseThrow().pending());
+        state.apply(state.requestActivation(b.id(), T0.plusSeconds(4)));
+        assertEquals(null, state.pointer().orElseThrow().pending());
+        assertEquals(a.id(), state.pointer().orElseThrow().previous(), "cancelling keeps the rollback target");
+    }
+
+    @Test
     void refusalsSayWhy() {
         RegistryState state = new RegistryState();
         assertTrue(assertThrows(RegistryState.RegistryException.class, () -> state.rollback(T0))

@@ -50,9 +50,14 @@ final class ModelRoutes {
                     return version(state, state.require(ctx.pathParam("version")));
                 }));
         router.route("/v1/models/:version").handler(ApiRoutes.methodNotAllowed("GET"));
-        router.post("/v1/models/:version/activate")
-                .handler(guard)
-                .handler(ctx -> answer(ctx, 200, () -> pointer(admin.activate(ctx.pathParam("version")))));
+        router.post("/v1/models/:version/activate").handler(guard).handler(ctx -> {
+            String now = ctx.request().getParam("now", "false");
+            if (!now.equals("true") && !now.equals("false")) {
+                ctx.fail(ErrorCode.INVALID_REQUEST.exception("'now' must be true or false"));
+                return;
+            }
+            answer(ctx, 200, () -> pointer(admin.activate(ctx.pathParam("version"), now.equals("true"))));
+        });
         router.route("/v1/models/:version/activate").handler(ApiRoutes.methodNotAllowed("POST"));
         router.post("/v1/models/:version/retire")
                 .handler(guard)
@@ -161,6 +166,7 @@ final class ModelRoutes {
         return new JsonObject()
                 .put("active", p == null ? null : p.active())
                 .put("previous", p == null ? null : p.previous())
+                .put("pending", p == null ? null : p.pending())
                 .put("changed_at", p == null ? null : p.changedAt().toString());
     }
 
