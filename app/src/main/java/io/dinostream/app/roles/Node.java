@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
     private EmbedderStreams embedderStreams;
     private DeadLetterWatch deadLetters;
     private ApiServer api;
+    private ModelSwaps swaps;
     private boolean closed;
     private Optional<String> generatedKey = Optional.empty();
 
@@ -119,6 +120,16 @@ public final class Node implements AutoCloseable {
                         .withMetrics(node.metrics())
                         .withPipeline(node.deadLetters)
                         .withModels(new KafkaModelAdmin(config));
+                if (roles.contains(Role.INDEX)
+                        && roles.contains(Role.EMBEDDER)
+                        && roles.contains(Role.API)
+                        && node.index.streams().isPresent()) {
+                    node.swaps = ModelSwaps.start(
+                            config,
+                            services.serving(),
+                            java.time.Duration.ofMillis(config.getInt(DinostreamConfig.MODEL_SWAP_CHECK_MS)));
+                    node.started.push(node.swaps);
+                }
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
                 node.api = ApiServer.create(vertx, ApiServerOptions.fromConfig(config, access.access()), services);
@@ -238,6 +249,11 @@ public final class Node implements AutoCloseable {
     /** The embedder role of this process, if it runs one. */
     public Optional<EmbedderStreams> embedderStreams() {
         return Optional.ofNullable(embedderStreams);
+    }
+
+    /** The live model swaps of this process, if it runs every role. */
+    public Optional<ModelSwaps> swaps() {
+        return Optional.ofNullable(swaps);
     }
 
     /** The admin key generated at start because none was configured (secure by default), if any. */

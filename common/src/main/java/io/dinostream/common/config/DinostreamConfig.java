@@ -36,6 +36,8 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String MODEL_THREADS = "model.threads";
     public static final String MODEL_BACKEND = "model.backend";
     public static final String MODEL_STORE_DIR = "model.store.dir";
+    public static final String MODEL_SWAP_KEEP_MS = "model.swap.keep.ms";
+    public static final String MODEL_SWAP_CHECK_MS = "model.swap.check.ms";
 
     public static final String EMBEDDER_BATCH_SIZE = "embedder.batch.size";
     public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
@@ -192,6 +194,22 @@ public final class DinostreamConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Where registered model weights are stored, by content (sha256/<digest>.safetensors); "
                             + "empty: <data.dir>/models. Every role that loads a registered version reads it here.")
+            .define(
+                    MODEL_SWAP_CHECK_MS,
+                    Type.INT,
+                    2_000,
+                    Range.atLeast(50),
+                    Importance.LOW,
+                    "How often a process running every role reads the model registry to follow a swap or a "
+                            + "rollback, and reports a backfill's progress.")
+            .define(
+                    MODEL_SWAP_KEEP_MS,
+                    Type.LONG,
+                    3_600_000L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "How long a model version's index keeps running after a swap flipped away from it, so that a "
+                            + "rollback flips back at once.")
             .define(
                     EMBEDDER_BATCH_SIZE,
                     Type.INT,

@@ -44,9 +44,10 @@ public final class ModelRegistry {
 
     private final DinostreamConfig config;
     private final RegistryState state;
-    private final List<RegistryState.Change> log;
+    /** The latest record of each key, as compaction keeps them: what the local cache holds. */
+    private final Map<String, RegistryState.Change> log;
 
-    private ModelRegistry(DinostreamConfig config, RegistryState state, List<RegistryState.Change> log) {
+    private ModelRegistry(DinostreamConfig config, RegistryState state, Map<String, RegistryState.Change> log) {
         this.config = config;
         this.state = state;
         this.log = log;
@@ -60,7 +61,7 @@ public final class ModelRegistry {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         RegistryState state = new RegistryState();
-        List<RegistryState.Change> log = new ArrayList<>();
+        Map<String, RegistryState.Change> log = new java.util.LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class ModelRegistry {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                     RegistryState.Change change = new RegistryState.Change(r.key(), r.value());
                     state.apply(change.key(), change.value());
-                    log.add(change);
+                    remember(log, change);
                 }
             }
         }
@@ -127,6 +128,11 @@ public final class ModelRegistry {
         write(state.completeActivation(id, Instant.now()));
     }
 
+    /** Reports a backfill's progress (a serving node, every few seconds). */
+    public void reportProgress(BackfillProgress progress) throws IOException {
+        write(List.of(RegistryState.progressChange(progress)));
+    }
+
     public void rollback() throws IOException {
         write(state.rollback(Instant.now()));
     }
@@ -156,13 +162,15 @@ public final class ModelRegistry {
             throw new IOException("interrupted while writing the registry", e);
         }
         state.apply(changes);
-        log.addAll(changes);
+        for (RegistryState.Change change : changes) {
+            remember(log, change);
+        }
         writeCache();
     }
 
     private void writeCache() throws IOException {
         ArrayNode records = JSON.createArrayNode();
-        for (RegistryState.Change change : log) {
+        for (RegistryState.Change change : log.values()) {
             records.addObject()
                     .put("key", change.key())
                     .set("value", change.value() == null ? null : JSON.readTree(change.value()));
@@ -173,6 +181,11 @@ public final class ModelRegistry {
         Files.writeString(
                 temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(records), StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Keeps the latest value of a key, in the order keys first appeared (as a replay builds the state). */
+    private static void remember(Map<String, RegistryState.Change> log, RegistryState.Change change) {
+        log.put(change.key(), change);
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {

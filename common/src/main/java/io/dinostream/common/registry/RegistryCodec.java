@@ -17,6 +17,7 @@ import java.util.Map;
 public final class RegistryCodec {
     public static final String ACTIVE_KEY = "active";
     public static final String VERSION_PREFIX = "version/";
+    public static final String PROGRESS_PREFIX = "progress/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RegistryCodec() {}
@@ -93,6 +94,37 @@ public final class RegistryCodec {
                     optional(node, "pending"));
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw new WireFormatException("bad active-version record: " + e.getMessage());
+        }
+    }
+
+    public static String progressKey(String version) {
+        return PROGRESS_PREFIX + version;
+    }
+
+    public static byte[] encode(BackfillProgress p) {
+        return bytes(JSON.createObjectNode()
+                .put("version", p.version())
+                .put("indexed", p.indexed())
+                .put("target", p.target())
+                .put("images_per_second", p.imagesPerSecond())
+                .put("started_at", p.startedAt().toString())
+                .put("updated_at", p.updatedAt().toString())
+                .put("done", p.done()));
+    }
+
+    public static BackfillProgress decodeProgress(byte[] value) {
+        JsonNode node = parse(value);
+        try {
+            return new BackfillProgress(
+                    text(node, "version"),
+                    node.path("indexed").asLong(),
+                    node.path("target").asLong(),
+                    node.path("images_per_second").asDouble(),
+                    Instant.parse(text(node, "started_at")),
+                    Instant.parse(text(node, "updated_at")),
+                    node.path("done").asBoolean(false));
+        } catch (DateTimeParseException e) {
+            throw new WireFormatException("bad backfill progress record: " + e.getMessage());
         }
     }
 

@@ -41,11 +41,19 @@ public final class RegistryState {
 
     private final Map<String, ModelVersion> versions = new LinkedHashMap<>();
     private ActivePointer pointer;
+    private final Map<String, BackfillProgress> progress = new LinkedHashMap<>();
 
     /** Replays one record of the topic (a null value, a tombstone, forgets the key). */
     public void apply(String key, byte[] value) {
         if (key.equals(RegistryCodec.ACTIVE_KEY)) {
             pointer = value == null ? null : RegistryCodec.decodePointer(value);
+        } else if (key.startsWith(RegistryCodec.PROGRESS_PREFIX)) {
+            String id = key.substring(RegistryCodec.PROGRESS_PREFIX.length());
+            if (value == null) {
+                progress.remove(id);
+            } else {
+                progress.put(id, RegistryCodec.decodeProgress(value));
+            }
         } else if (key.startsWith(RegistryCodec.VERSION_PREFIX)) {
             String id = key.substring(RegistryCodec.VERSION_PREFIX.length());
             if (value == null) {
@@ -70,6 +78,16 @@ public final class RegistryState {
 
     public Optional<ModelVersion> version(String id) {
         return Optional.ofNullable(versions.get(id));
+    }
+
+    /** The last backfill progress a serving node reported for a version. */
+    public Optional<BackfillProgress> progress(String id) {
+        return Optional.ofNullable(progress.get(id));
+    }
+
+    /** The record a serving node writes to report a backfill's progress. */
+    public static Change progressChange(BackfillProgress p) {
+        return new Change(RegistryCodec.progressKey(p.version()), RegistryCodec.encode(p));
     }
 
     public Optional<ActivePointer> pointer() {
