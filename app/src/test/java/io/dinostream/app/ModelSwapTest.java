@@ -149,6 +149,10 @@ class ModelSwapTest {
                 BackfillProgress progress =
                         ModelRegistry.open(config).state().progress(b).orElseThrow();
                 assertTrue(progress.done() && progress.imagesPerSecond() > 0, progress.describe());
+                JsonNode described =
+                        new ObjectMapper().readTree(get(port, "/v1/models/" + b).body());
+                assertEquals("active", described.path("state").asText(), described.toString());
+                assertTrue(described.path("backfill").path("done").asBoolean(), "the API shows it: " + described);
 
                 long rollback = System.nanoTime();
                 ModelRegistry.open(config).rollback();

@@ -111,6 +111,7 @@ final class RegistryCommands {
         rows.put("created", v.createdAt().toString());
         rows.put("metrics", v.metrics().isEmpty() ? "-" : formatMetrics(v.metrics()));
         state.progress(v.id()).ifPresent(p -> rows.put("backfill", p.describe() + " at " + p.updatedAt()));
+        state.progress(v.id()).ifPresent(p -> rows.put("backfill", p.describe() + " at " + p.updatedAt()));
         v.reports().forEach((step, report) -> rows.put("report " + step, report));
         state.pointer()
                 .filter(p -> p.active().equals(v.id()) || v.id().equals(p.previous()))

@@ -171,7 +171,10 @@ final class ModelRoutes {
     }
 
     static JsonObject version(RegistryState state, ModelVersion v) {
-        return new JsonObject(Buffer.buffer(RegistryCodec.encode(v)))
+        JsonObject json = new JsonObject(Buffer.buffer(RegistryCodec.encode(v)))
                 .put("state", state.stateOf(v).label());
+        state.progress(v.id())
+                .ifPresent(p -> json.put("backfill", new JsonObject(Buffer.buffer(RegistryCodec.encode(p)))));
+        return json;
     }
 }
