@@ -73,12 +73,15 @@ public final class ModelSwaps implements AutoCloseable {
     private final Duration keep;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, Instant> leftAt = new HashMap<>();
+    private final QualityGate gate;
+    private final Map<String, QualityGate.Verdict> verdicts = new HashMap<>();
     private final ScheduledExecutorService loop;
     private volatile String servingVersion;
     private volatile BackfillProgress lastProgress;
 
-    private ModelSwaps(DinostreamConfig config, ServingVersion serving, Duration keep) {
+    private ModelSwaps(DinostreamConfig config, ServingVersion serving, Duration keep, QualityGate gate) {
         this.config = config;
+        this.gate = gate;
         this.serving = serving;
         this.own = serving.current();
         this.ownVersion = own.embedder().spec().modelVersion();
@@ -92,9 +95,13 @@ public final class ModelSwaps implements AutoCloseable {
     }
 
     /** Starts watching the registry every {@code period}. */
-    public static ModelSwaps start(DinostreamConfig config, ServingVersion serving, Duration period) {
-        ModelSwaps swaps =
-                new ModelSwaps(config, serving, Duration.ofMillis(config.getLong(DinostreamConfig.MODEL_SWAP_KEEP_MS)));
+    public static ModelSwaps start(DinostreamConfig config, ServingVersion serving, Duration period)
+            throws java.io.IOException {
+        ModelSwaps swaps = new ModelSwaps(
+                config,
+                serving,
+                Duration.ofMillis(config.getLong(DinostreamConfig.MODEL_SWAP_KEEP_MS)),
+                QualityGate.fromConfig(config));
         swaps.loop.scheduleWithFixedDelay(swaps::stepLogged, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         return swaps;
     }
@@ -152,7 +159,7 @@ public final class ModelSwaps implements AutoCloseable {
         }
         long servingVectors = serving.current().index().size();
         BackfillProgress progress = progress(lane, servingVectors, false);
-        if (lane.caughtUpWith(servingVectors)) {
+        if (lane.caughtUpWith(servingVectors) && passesGate(lane)) {
             flip(registry, pointer, desired, lane.pair());
             progress = progress(lane, servingVectors, true);
         }
@@ -200,12 +207,34 @@ public final class ModelSwaps implements AutoCloseable {
         }
     }
 
+    /** The gate's verdict on a caught-up lane, judged once (it embeds the probe set with both models). */
+    private boolean passesGate(Lane lane) {
+        if (gate == null) {
+            return true;
+        }
+        QualityGate.Verdict verdict = verdicts.computeIfAbsent(
+                lane.version(),
+                v -> gate.judge(lane.embedder(), serving.current().embedder()));
+        if (!verdict.passed()) {
+            LOG.warn("model swap to {} held: {}", lane.version(), verdict.describe());
+        }
+        return verdict.passed();
+    }
+
     private BackfillProgress progress(Lane lane, long target, boolean done) {
         double seconds =
                 Math.max(1e-3, Duration.between(lane.started(), Instant.now()).toMillis() / 1000.0);
         long indexed = lane.index().size();
+        QualityGate.Verdict verdict = verdicts.get(lane.version());
         return new BackfillProgress(
-                lane.version(), indexed, target, indexed / seconds, lane.started(), Instant.now(), done);
+                lane.version(),
+                indexed,
+                target,
+                indexed / seconds,
+                lane.started(),
+                Instant.now(),
+                done,
+                verdict == null ? null : verdict.describe());
     }
 
     /** Lanes that no longer serve and are not wanted, closed once they have been kept long enough. */

@@ -38,6 +38,9 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String MODEL_STORE_DIR = "model.store.dir";
     public static final String MODEL_SWAP_KEEP_MS = "model.swap.keep.ms";
     public static final String MODEL_SWAP_CHECK_MS = "model.swap.check.ms";
+    public static final String MODEL_SWAP_GATE_PROBE = "model.swap.gate.probe";
+    public static final String MODEL_SWAP_GATE_SIZE = "model.swap.gate.size";
+    public static final String MODEL_SWAP_GATE_TOLERANCE = "model.swap.gate.tolerance";
 
     public static final String EMBEDDER_BATCH_SIZE = "embedder.batch.size";
     public static final String EMBEDDER_BATCH_LINGER_MS = "embedder.batch.linger.ms";
@@ -194,6 +197,27 @@ public final class DinostreamConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Where registered model weights are stored, by content (sha256/<digest>.safetensors); "
                             + "empty: <data.dir>/models. Every role that loads a registered version reads it here.")
+            .define(
+                    MODEL_SWAP_GATE_PROBE,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "The labelled probe set of the swap's quality gate (fashion-mnist:test or fashion-mnist:train); "
+                            + "empty: no gate, a swap flips once its backfill has caught up.")
+            .define(
+                    MODEL_SWAP_GATE_SIZE,
+                    Type.INT,
+                    1_000,
+                    Range.between(20, 100_000),
+                    Importance.LOW,
+                    "Probe images the quality gate embeds with each model.")
+            .define(
+                    MODEL_SWAP_GATE_TOLERANCE,
+                    Type.DOUBLE,
+                    0.0,
+                    Range.between(0, 1),
+                    Importance.LOW,
+                    "How much lower the new model's precision@10 on the probe set may be than the serving model's.")
             .define(
                     MODEL_SWAP_CHECK_MS,
                     Type.INT,

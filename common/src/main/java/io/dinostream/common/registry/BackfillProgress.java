@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param startedAt when the backfill started
  * @param updatedAt when this was written
  * @param done whether the flip happened
+ * @param gate the quality gate's verdict once judged (the flip waits for a pass), or null
  */
 public record BackfillProgress(
         String version,
@@ -23,7 +24,8 @@ public record BackfillProgress(
         double imagesPerSecond,
         Instant startedAt,
         Instant updatedAt,
-        boolean done) {
+        boolean done,
+        String gate) {
     public BackfillProgress {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(startedAt, "startedAt");
@@ -37,13 +39,14 @@ public record BackfillProgress(
 
     public String describe() {
         return String.format(
-                java.util.Locale.ROOT,
-                "%s: %d of %d vectors (%.0f%%), %.1f images/s%s",
-                version,
-                indexed,
-                target,
-                percent(),
-                imagesPerSecond,
-                done ? ", flipped" : "");
+                        java.util.Locale.ROOT,
+                        "%s: %d of %d vectors (%.0f%%), %.1f images/s%s",
+                        version,
+                        indexed,
+                        target,
+                        percent(),
+                        imagesPerSecond,
+                        done ? ", flipped" : "")
+                + (gate == null ? "" : "; " + gate);
     }
 }

@@ -109,7 +109,8 @@ public final class RegistryCodec {
                 .put("images_per_second", p.imagesPerSecond())
                 .put("started_at", p.startedAt().toString())
                 .put("updated_at", p.updatedAt().toString())
-                .put("done", p.done()));
+                .put("done", p.done())
+                .put("gate", p.gate()));
     }
 
     public static BackfillProgress decodeProgress(byte[] value) {
@@ -122,7 +123,8 @@ public final class RegistryCodec {
                     node.path("images_per_second").asDouble(),
                     Instant.parse(text(node, "started_at")),
                     Instant.parse(text(node, "updated_at")),
-                    node.path("done").asBoolean(false));
+                    node.path("done").asBoolean(false),
+                    optional(node, "gate"));
         } catch (DateTimeParseException e) {
             throw new WireFormatException("bad backfill progress record: " + e.getMessage());
         }
