@@ -153,6 +153,11 @@ class ModelSwapTest {
                         new ObjectMapper().readTree(get(port, "/v1/models/" + b).body());
                 assertEquals("active", described.path("state").asText(), described.toString());
                 assertTrue(described.path("backfill").path("done").asBoolean(), "the API shows it: " + described);
+                JsonNode health =
+                        new ObjectMapper().readTree(get(port, "/health").body());
+                JsonNode swap = health.path("pipeline").path("modelSwap");
+                assertEquals(b, swap.path("serving").asText(), health.toString());
+                assertEquals(100, swap.path("percent").asInt(), "the page's status panel reads this: " + health);
 
                 long rollback = System.nanoTime();
                 ModelRegistry.open(config).rollback();

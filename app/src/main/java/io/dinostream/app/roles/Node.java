@@ -49,7 +49,7 @@ public final class Node implements AutoCloseable {
     private EmbedderStreams embedderStreams;
     private DeadLetterWatch deadLetters;
     private ApiServer api;
-    private ModelSwaps swaps;
+    private volatile ModelSwaps swaps;
     private boolean closed;
     private Optional<String> generatedKey = Optional.empty();
 
@@ -118,7 +118,7 @@ public final class Node implements AutoCloseable {
                 node.started.push(node.deadLetters);
                 services = services.withReadiness(readiness)
                         .withMetrics(node.metrics())
-                        .withPipeline(node.deadLetters)
+                        .withPipeline(node::pipeline)
                         .withModels(new KafkaModelAdmin(config));
                 if (roles.contains(Role.INDEX)
                         && roles.contains(Role.EMBEDDER)
@@ -142,6 +142,27 @@ public final class Node implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /** What {@code /health} and the page's status panel show of the pipeline: dead letters, a model swap. */
+    private Map<String, Object> pipeline() {
+        Map<String, Object> facts = new java.util.LinkedHashMap<>(deadLetters.describe());
+        ModelSwaps modelSwaps = swaps;
+        if (modelSwaps != null) {
+            Map<String, Object> swap = new java.util.LinkedHashMap<>();
+            swap.put("serving", modelSwaps.servingVersion());
+            modelSwaps.progress().ifPresent(p -> {
+                swap.put("version", p.version());
+                swap.put("percent", Math.round(p.percent()));
+                swap.put("imagesPerSecond", Math.round(p.imagesPerSecond() * 10) / 10.0);
+                swap.put("done", p.done());
+                if (p.gate() != null) {
+                    swap.put("gate", p.gate());
+                }
+            });
+            facts.put("modelSwap", swap);
+        }
+        return facts;
     }
 
     /**
