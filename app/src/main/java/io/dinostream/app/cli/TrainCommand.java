@@ -78,6 +78,8 @@ public final class TrainCommand implements Command {
                                          when labelled, else fashion-mnist:train)
                   --eval-queries N       query images (default 2000)
                   --stop-after N         stop after N iterations in total, with a checkpoint (to resume later)
+                  --init W.safetensors   start student and teacher backbones from these weights (a model of
+                                         the preset's architecture, e.g. the current teacher), heads fresh
                 """
                 .formatted(TrainConfig.presetNames());
     }
@@ -85,7 +87,7 @@ public final class TrainCommand implements Command {
     @Override
     public int run(List<String> rawArgs) throws Exception {
         List<String> options = new java.util.ArrayList<>(RUN_OPTIONS);
-        options.addAll(List.of("preset", "centering"));
+        options.addAll(List.of("preset", "centering", "init"));
         Args args = Args.parse(rawArgs, options, List.of(), Map.of());
         if (!args.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + args.positional().get(0));
@@ -96,7 +98,11 @@ public final class TrainCommand implements Command {
         }
         Path runDir = Path.of(out);
         TrainConfig config = resolveConfig(args, runDir, "preset", "fmnist-vit-tiny");
-        return execute(args, config, runDir, RunSetup.selfSupervised(), "training");
+        String init = args.option("init", null);
+        if (init != null && !java.nio.file.Files.isRegularFile(Path.of(init))) {
+            throw new UsageException("--init " + init + ": no such weights file");
+        }
+        return execute(args, config, runDir, RunSetup.selfSupervised(init == null ? null : Path.of(init)), "training");
     }
 
     /** Runs a training or distillation with the shared options (data, evaluation, stop) and a progress bar. */

@@ -2,10 +2,15 @@ package io.dinostream.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import io.dinostream.embedder.model.DinoV2Config;
+import io.dinostream.embedder.model.DinoV2Weights;
+import io.dinostream.embedder.model.LoadOptions;
+import io.dinostream.embedder.model.SafeTensors;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.ssl.SslMetaArch;
 import io.dinostream.trainer.ssl.SslNetwork;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What differs between self-supervised training and distillation for {@link SslTrainer}: how the networks
@@ -27,11 +32,34 @@ public interface RunSetup {
 
     /** DINOv2 self-supervised training: student from scratch, teacher its EMA, teacher is the result. */
     static RunSetup selfSupervised() {
+        return selfSupervised(null);
+    }
+
+    /**
+     * Self-supervised training that continues from a model: student and teacher backbones start as the
+     * weights file's (official or Hugging Face names; the architecture must be the config's), heads fresh.
+     * What a retrain does with the current teacher. {@code init} null starts from scratch.
+     */
+    static RunSetup selfSupervised(Path init) {
         return new RunSetup() {
             @Override
-            public SslMetaArch create(NDManager manager, TrainConfig config) {
+            public SslMetaArch create(NDManager manager, TrainConfig config) throws IOException {
                 SslNetwork student =
                         SslNetwork.initialise(manager, config.model(), config.preset(), config.head(), config.seed());
+                if (init != null) {
+                    try {
+                        Map<String, SafeTensors.FloatTensor> values = student.values();
+                        DinoV2Weights.read(init, LoadOptions.defaults())
+                                .tensors()
+                                .forEach((name, tensor) -> values.put(SslNetwork.BACKBONE + name, tensor));
+                        student.load(values);
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException(
+                                "cannot start from " + init + ": its backbone does not fit the " + config.preset()
+                                        + " architecture (" + e.getMessage() + ")",
+                                e);
+                    }
+                }
                 return SslMetaArch.selfDistillation(manager, config, student, student.copy(manager));
             }
 
