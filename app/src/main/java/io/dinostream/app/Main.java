@@ -10,6 +10,7 @@ import io.dinostream.app.cli.EvalCommand;
 import io.dinostream.app.cli.IndexCommand;
 import io.dinostream.app.cli.IngestCommand;
 import io.dinostream.app.cli.ModelCommand;
+import io.dinostream.app.cli.RetrainCommand;
 import io.dinostream.app.cli.SearchCommand;
 import io.dinostream.app.cli.ServeCommand;
 import io.dinostream.app.cli.TrainCommand;
@@ -43,6 +44,7 @@ public final class Main {
                 new DistillCommand(),
                 new EvalCommand(),
                 new CurateCommand(),
+                new RetrainCommand(),
                 new BenchCommand())) {
             commands.put(command.name(), command);
         }

@@ -34,6 +34,19 @@ public final class VersionRegistration {
             Map<String, Double> metrics,
             LoadOptions loadOptions)
             throws IOException {
+        return register(config, weights, name, parent, metrics, Map.of(), loadOptions);
+    }
+
+    /** {@link #register(DinostreamConfig, Path, String, String, Map, LoadOptions)} with reports kept with it. */
+    public static Outcome register(
+            DinostreamConfig config,
+            Path weights,
+            String name,
+            String parent,
+            Map<String, Double> metrics,
+            Map<String, String> reports,
+            LoadOptions loadOptions)
+            throws IOException {
         if (!Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("no such weights file: " + weights);
         }
@@ -67,7 +80,7 @@ public final class VersionRegistration {
                 parent == null ? null : registry.state().require(parent).id(),
                 Instant.now(),
                 false,
-                Map.of());
+                reports);
         registry.register(version);
         return new Outcome(registry.state().version(id).orElseThrow(), known, store.path(digest));
     }
