@@ -8,7 +8,6 @@ import io.dinostream.app.registry.KafkaModelAdmin;
 import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.common.registry.RegistryState;
 import io.dinostream.common.registry.WeightStore;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with the two shipped models as versions A and B.
  */
 class ModelRegistryCommandTest {
-    private static final String MODELS = "/io/dinostream/embedder/models/";
 
     @Test
     void registerActivateRollBackAndRetireFromTheCommandLine(@TempDir Path dir) throws Exception {
-        Path tiny = extract(dir, "fmnist-vit-tiny.safetensors");
-        Path micro = extract(dir, "fmnist-vit-micro.safetensors");
+        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
+        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
         String a = WeightStore.sha256(tiny).substring(0, 12);
         String b = WeightStore.sha256(micro).substring(0, 12);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
@@ -99,13 +97,5 @@ class ModelRegistryCommandTest {
         List<String> all = new ArrayList<>(List.of(rest));
         all.addAll(common);
         return all;
-    }
-
-    private static Path extract(Path dir, String name) throws Exception {
-        Path file = dir.resolve(name);
-        try (InputStream in = ModelRegistryCommandTest.class.getResourceAsStream(MODELS + name)) {
-            Files.copy(in, file);
-        }
-        return file;
     }
 }

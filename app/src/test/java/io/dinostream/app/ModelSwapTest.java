@@ -17,7 +17,6 @@ import io.dinostream.embedder.model.LoadOptions;
 import io.dinostream.ingest.FashionMnist;
 import io.dinostream.ingest.ImagePublisher;
 import io.dinostream.ingest.Ingestor;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,8 +52,8 @@ class ModelSwapTest {
     @Test
     void swapUnderQueryAndIngestLoadThenRollBack(@TempDir Path dir) throws Exception {
         FashionMnist fmnist = FashionMnist.load(FashionMnist.DEFAULT_DIR, "test");
-        Path tiny = extract(dir, "fmnist-vit-tiny.safetensors");
-        Path micro = extract(dir, "fmnist-vit-micro.safetensors");
+        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
+        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
         String a = WeightStore.sha256(tiny).substring(0, 12);
         String b = WeightStore.sha256(micro).substring(0, 12);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
@@ -208,13 +207,5 @@ class ModelSwapTest {
                                 .header("Authorization", "Bearer " + API_KEY)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path extract(Path dir, String name) throws Exception {
-        Path file = dir.resolve(name);
-        try (InputStream in = ModelSwapTest.class.getResourceAsStream("/io/dinostream/embedder/models/" + name)) {
-            Files.copy(in, file);
-        }
-        return file;
     }
 }

@@ -7,8 +7,6 @@ import io.dinostream.app.roles.QualityGate;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.embedder.ImageEmbedder;
 import io.dinostream.embedder.ImageEmbedders;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class QualityGateTest {
     @Test
     void theGateRanksModelsByProbePrecision(@TempDir Path dir) throws Exception {
-        Path tiny = extract(dir, "fmnist-vit-tiny.safetensors");
-        Path micro = extract(dir, "fmnist-vit-micro.safetensors");
+        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
+        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
         try (ImageEmbedder teacher = embedder(Map.of(DinostreamConfig.MODEL_WEIGHTS, tiny.toString()));
                 ImageEmbedder student = embedder(Map.of(DinostreamConfig.MODEL_WEIGHTS, micro.toString()));
                 ImageEmbedder random = new RandomVectors(teacher.spec())) {
@@ -75,13 +73,5 @@ class QualityGateTest {
 
     private static ImageEmbedder embedder(Map<String, Object> settings) {
         return ImageEmbedders.fromConfig(new DinostreamConfig(new HashMap<>(settings)));
-    }
-
-    private static Path extract(Path dir, String name) throws Exception {
-        Path file = dir.resolve(name);
-        try (InputStream in = QualityGateTest.class.getResourceAsStream("/io/dinostream/embedder/models/" + name)) {
-            Files.copy(in, file);
-        }
-        return file;
     }
 }

@@ -10,7 +10,6 @@ import io.dinostream.common.registry.ModelRegistry;
 import io.dinostream.common.registry.ModelVersion;
 import io.dinostream.common.registry.RegistryState;
 import io.dinostream.embedder.model.LoadOptions;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,11 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrainLoopTest {
     @Test
     void oneIterationRegistersTeacherAndStudentAndRequestsActivation(@TempDir Path dir) throws Exception {
-        Path tiny = dir.resolve("fmnist-vit-tiny.safetensors");
-        try (InputStream in = RetrainLoopTest.class.getResourceAsStream(
-                "/io/dinostream/embedder/models/fmnist-vit-tiny.safetensors")) {
-            Files.copy(in, tiny);
-        }
+        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
         Path pool = dir.resolve("pool");
         Cli.run(List.of("curate", "make-pool", "--out", pool.toString(), "--originals", "300", "--seed", "3"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
