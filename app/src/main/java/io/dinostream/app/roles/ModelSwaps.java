@@ -126,7 +126,7 @@ public final class ModelSwaps implements AutoCloseable {
     }
 
     private synchronized void step() throws Exception {
-        ModelRegistry registry = ModelRegistry.open(config);
+        ModelRegistry registry = ModelRegistry.read(config); // the node created the topic at start
         RegistryState state = registry.state();
         Optional<ActivePointer> pointer = state.pointer();
         if (pointer.isPresent()) {

@@ -56,6 +56,14 @@ public final class ModelRegistry {
     /** Reads the registry topic to its end (creating the topic if it is missing). */
     public static ModelRegistry open(DinostreamConfig config) throws IOException {
         KafkaSetup.createIfMissing(config, List.of(KafkaSetup.modelsTopic(config)));
+        return read(config);
+    }
+
+    /**
+     * Reads the registry topic to its end without checking that it exists: for a process that created
+     * its topics at start and reads the registry every few seconds (a missing topic reads as empty).
+     */
+    public static ModelRegistry read(DinostreamConfig config) throws IOException {
         Map<String, Object> props =
                 new HashMap<>(KafkaClients.consumer(config, "dinostream-registry", "dinostream-registry"));
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -176,10 +184,14 @@ public final class ModelRegistry {
                     .set("value", change.value() == null ? null : JSON.readTree(change.value()));
         }
         Path file = cacheFile(config);
+        String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(records);
+        if (Files.isRegularFile(file)
+                && Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
+            return; // a poll that found nothing new writes nothing
+        }
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(
-                temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(records), StandardCharsets.UTF_8);
+        Files.writeString(temp, json, StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -26,11 +26,6 @@ import org.slf4j.LoggerFactory;
  * The {@link ImageEmbedder} is not owned: the caller closes it after this.
  */
 public final class EmbedderStreams implements AutoCloseable {
-    /**
-     * Kafka Streams application id of the default lane: the consumer group, and the prefix of the batch
-     * store's changelog.
-     */
-    public static final String APPLICATION_ID = ModelLane.DEFAULT.embedderApplicationId();
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbedderStreams.class);
     /** A slow model must not look like a dead instance: the longest a batch may take. */

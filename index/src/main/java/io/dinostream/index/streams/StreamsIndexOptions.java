@@ -35,8 +35,6 @@ public record StreamsIndexOptions(
         short replicationFactor,
         int commitIntervalMs,
         Map<String, Object> overrides) {
-    /** Kafka Streams application id of the default lane: the consumer group, and the changelogs' prefix. */
-    public static final String APPLICATION_ID = ModelLane.DEFAULT.indexApplicationId();
 
     public StreamsIndexOptions {
         overrides = Map.copyOf(overrides);
