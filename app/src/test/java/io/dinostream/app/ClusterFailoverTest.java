@@ -12,20 +12,15 @@ import io.dinostream.ingest.FashionMnist;
 import io.dinostream.ingest.ImageCandidate;
 import io.dinostream.ingest.ImagePublisher;
 import io.dinostream.ingest.Ingestor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,10 +62,10 @@ class ClusterFailoverTest {
                     "3"));
             KafkaSetup.createTopics(config);
             Files.writeString(dir.resolve("keys"), "cluster:admin:" + API_KEY + "\n");
-            int portA = freePort();
-            int portB = freePort();
-            Instance a = Instance.start(kafka.bootstrapServers(), dir.resolve("a"), portA);
-            Instance b = Instance.start(kafka.bootstrapServers(), dir.resolve("b"), portB);
+            int portA = ServeProcess.freePort();
+            int portB = ServeProcess.freePort();
+            ServeProcess a = startInstance(kafka.bootstrapServers(), dir.resolve("a"), portA);
+            ServeProcess b = startInstance(kafka.bootstrapServers(), dir.resolve("b"), portB);
             ProbeLoop probe = null;
             try (ImagePublisher publisher = new ImagePublisher(config, Clock.systemUTC())) {
                 Ingestor ingestor = new Ingestor(publisher, config.imageMaxBytes());
@@ -83,7 +78,7 @@ class ClusterFailoverTest {
                 publish(ingestor, candidates, 1, 1_500);
                 b.kill(); // SIGKILL in the middle of ingest
                 publish(ingestor, candidates, 1_500, 2_500);
-                b = Instance.start(kafka.bootstrapServers(), dir.resolve("b"), portB);
+                b = startInstance(kafka.bootstrapServers(), dir.resolve("b"), portB);
                 publish(ingestor, candidates, 2_500, 3_500);
                 kafka.stopNode(2);
                 publish(ingestor, candidates, 3_500, 4_200);
@@ -158,12 +153,6 @@ class ClusterFailoverTest {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Searches with the probe image in a loop and sorts every answer into complete, partial or error. */
@@ -242,89 +231,33 @@ class ClusterFailoverTest {
         }
     }
 
-    /** One {@code dinostream serve} process. */
-    private static final class Instance {
-        private final Process process;
-
-        private Instance(Process process) {
-            this.process = process;
-        }
-
-        static Instance start(String bootstrap, Path dataDir, int port) throws Exception {
-            Files.createDirectories(dataDir);
-            String java =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(
-                    java,
-                    "-Xmx1g",
-                    "-Dai.djl.offline=true",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "serve",
-                    "--roles",
-                    "embedder,index,api",
-                    "--bootstrap-servers",
-                    bootstrap,
-                    "--data-dir",
-                    dataDir.toString(),
-                    "--api-host",
-                    "127.0.0.1",
-                    "--api-port",
-                    Integer.toString(port),
-                    "--topic-partitions",
-                    Integer.toString(PARTITIONS),
-                    "--topic-replication-factor",
-                    "3",
-                    "--group-session-timeout-ms",
-                    "6000",
-                    "--index-commit-interval-ms",
-                    "100",
-                    "--api-rate-limit",
-                    "0", // the test checks 5,000 ids as fast as it can
-                    "--api-keys-file",
-                    dataDir.getParent().resolve("keys").toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("DJL_OFFLINE", "true");
-            builder.environment().put("OPT_OUT_TRACKING", "true");
-            Process process = builder.start();
-            Path log = dataDir.resolve("serve-" + System.nanoTime() + ".log");
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            List<String> seen = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-                seen.add(line);
-                if (line.startsWith("dinostream is serving")) {
-                    Thread drain = new Thread(
-                            () -> {
-                                try {
-                                    Files.write(log, out.lines().toList());
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            },
-                            "serve-output-" + port);
-                    drain.setDaemon(true);
-                    drain.start();
-                    return new Instance(process);
-                }
-            }
-            process.destroyForcibly();
-            throw new AssertionError("instance on port " + port + " did not start; output:\n"
-                    + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size())));
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(); // SIGKILL
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy(); // SIGTERM: the shutdown hook closes the roles
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
+    private static ServeProcess startInstance(String bootstrap, Path dataDir, int port) throws Exception {
+        return ServeProcess.start(
+                dataDir,
+                "port-" + port,
+                TIMEOUT,
+                List.of(
+                        "--roles",
+                        "embedder,index,api",
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--api-host",
+                        "127.0.0.1",
+                        "--api-port",
+                        Integer.toString(port),
+                        "--topic-partitions",
+                        Integer.toString(PARTITIONS),
+                        "--topic-replication-factor",
+                        "3",
+                        "--group-session-timeout-ms",
+                        "6000",
+                        "--index-commit-interval-ms",
+                        "100",
+                        "--api-rate-limit",
+                        "0", // the test checks 5,000 ids as fast as it can
+                        "--api-keys-file",
+                        dataDir.getParent().resolve("keys").toString()));
     }
 }

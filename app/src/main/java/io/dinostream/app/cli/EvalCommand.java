@@ -35,8 +35,8 @@ public final class EvalCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: dinostream eval knn    [--weights W|pixels|random:PRESET] [--data fashion-mnist]
-                       dinostream eval linear [--weights W|pixels|random:PRESET] [--data fashion-mnist]
+                usage: dinostream eval knn    [--weights W|pixels|random:PRESET|random:RECIPE.json] [--data fashion-mnist]
+                       dinostream eval linear [--weights W|pixels|random:PRESET|random:RECIPE.json] [--data fashion-mnist]
 
                 knn     DINO's weighted k-NN: each test image's k nearest train images (cosine of the
                         L2-normalised CLS tokens) vote with weight exp(cos / T); prints top-1
@@ -46,7 +46,8 @@ public final class EvalCommand implements Command {
                 options:
                   --weights W       a safetensors file (official or Hugging Face names); pixels for the
                                     raw-pixel baseline; random:PRESET for the randomly initialised ViT a
-                                    training run of that preset starts from (%s; --seed); default: the
+                                    training run of that preset starts from (%s; --seed), or
+                                    random:RECIPE.json for a run's config.json; default: the
                                     configured model (--model-weights, else --model-preset: its bundled
                                     weights where the repository ships them, else seeded random ones)
                   --data NAME       fashion-mnist (train split -> test split)
@@ -141,8 +142,8 @@ public final class EvalCommand implements Command {
                     : DinoV2Model.load(Path.of(file));
         }
         if (weights.startsWith("random:")) {
-            // Exactly the backbone a `train --preset P --seed S` run starts from.
-            TrainConfig preset = TrainConfig.preset(weights.substring("random:".length()));
+            // Exactly the backbone a `train --preset P --seed S` (or `--recipe FILE`) run starts from.
+            TrainConfig preset = presetOrRecipe(weights.substring("random:".length()));
             DinoV2Config config = preset.model().toDinoV2Config(preset.preset());
             return DinoV2Model.of(
                     config,
@@ -152,8 +153,25 @@ public final class EvalCommand implements Command {
         }
         Path path = Path.of(weights);
         if (!Files.isRegularFile(path)) {
-            throw new UsageException("no such weights file: " + path + " (or use pixels or random:PRESET)");
+            throw new UsageException(
+                    "no such weights file: " + path + " (or use pixels, random:PRESET or random:RECIPE.json)");
         }
         return DinoV2Model.load(path);
+    }
+
+    /** A preset name, or a resolved training config file (a run's config.json) when it names a file. */
+    private static TrainConfig presetOrRecipe(String nameOrFile) throws Exception {
+        Path file = Path.of(nameOrFile);
+        if (nameOrFile.endsWith(".json") || Files.isRegularFile(file)) {
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("random:" + nameOrFile + ": no such recipe file");
+            }
+            try {
+                return TrainConfig.fromJson(Files.readString(file));
+            } catch (RuntimeException e) {
+                throw new UsageException("random:" + nameOrFile + ": not a training config: " + e.getMessage());
+            }
+        }
+        return TrainConfig.preset(nameOrFile);
     }
 }

@@ -4,7 +4,9 @@ import io.dinostream.api.ApiServer;
 import io.dinostream.api.ApiServerOptions;
 import io.dinostream.api.ApiServices;
 import io.dinostream.api.Readiness;
+import io.dinostream.api.ServingVersion;
 import io.dinostream.api.cluster.ClusterIndexReader;
+import io.dinostream.api.cluster.LocalShards;
 import io.dinostream.api.metrics.ApiMetrics;
 import io.dinostream.api.security.ApiAccess;
 import io.dinostream.app.registry.KafkaModelAdmin;
@@ -46,6 +48,7 @@ public final class Node implements AutoCloseable {
     private ImageEmbedder embedder;
     private IndexRole index;
     private ImageIndexReader searchable;
+    private ClusterIndexReader cluster;
     private EmbedderStreams embedderStreams;
     private DeadLetterWatch deadLetters;
     private ApiServer api;
@@ -75,21 +78,25 @@ public final class Node implements AutoCloseable {
             String clusterKey = access == null
                     ? null
                     : access.access().keys().clusterSecret().orElse(null);
-            if (roles.contains(Role.INDEX)) {
-                node.index = IndexRole.start(config);
-                node.started.push(node.index);
-                node.searchable = node.index
-                        .streams()
-                        .<ImageIndexReader>map(local -> new ClusterIndexReader(local, SHARD_CALL_TIMEOUT, clusterKey))
-                        .orElse(node.index.reader());
-                LOG.info(
-                        "index role started ({} vectors restored here)",
-                        node.index.reader().size());
-            }
             if (roles.contains(Role.EMBEDDER) || roles.contains(Role.API)) {
                 node.embedder = ImageEmbedders.fromConfig(config);
                 node.started.push(node.embedder);
                 LOG.info("model loaded: {}", node.embedder.spec());
+            }
+            String ownVersion =
+                    node.embedder == null ? "" : node.embedder.spec().modelVersion();
+            if (roles.contains(Role.INDEX)) {
+                node.index = IndexRole.start(config);
+                node.started.push(node.index);
+                node.cluster = node.index
+                        .streams()
+                        .map(local -> new ClusterIndexReader(
+                                new LocalShards(local, ownVersion), SHARD_CALL_TIMEOUT, clusterKey))
+                        .orElse(null);
+                node.searchable = node.cluster != null ? node.cluster : node.index.reader();
+                LOG.info(
+                        "index role started ({} vectors restored here)",
+                        node.index.reader().size());
             }
             if (roles.contains(Role.EMBEDDER)) {
                 node.embedderStreams = EmbedderStreams.start(config, node.embedder);
@@ -120,15 +127,8 @@ public final class Node implements AutoCloseable {
                         .withMetrics(node.metrics())
                         .withPipeline(node::pipeline)
                         .withModels(new KafkaModelAdmin(config));
-                if (roles.contains(Role.INDEX)
-                        && roles.contains(Role.EMBEDDER)
-                        && roles.contains(Role.API)
-                        && node.index.streams().isPresent()) {
-                    node.swaps = ModelSwaps.start(
-                            config,
-                            services.serving(),
-                            java.time.Duration.ofMillis(config.getInt(DinostreamConfig.MODEL_SWAP_CHECK_MS)));
-                    node.started.push(node.swaps);
+                if (roles.contains(Role.API) && node.cluster != null) {
+                    node.startSwaps(config, roles, ownVersion, services.serving());
                 }
                 Vertx vertx = Vertx.vertx();
                 node.started.push(() -> vertx.close().await());
@@ -137,11 +137,29 @@ public final class Node implements AutoCloseable {
                 node.started.push(() -> node.api.close().await());
                 LOG.info("HTTP listening on http://{}:{}", config.getString(DinostreamConfig.API_HOST), port);
             }
+            boolean workerIndex = roles.contains(Role.INDEX) && node.cluster == null;
+            if (node.swaps == null && node.embedder != null && !workerIndex) {
+                // embedder (or embedder and index) processes without the API: they run lanes, never flip
+                node.startSwaps(config, roles, ownVersion, null);
+            }
             return node;
         } catch (Exception | Error e) {
             node.close();
             throw e;
         }
+    }
+
+    /**
+     * Live model swaps for the parts this process runs: embedder lanes with the embedder role, lane indexes
+     * with the Kafka Streams index, serving pairs and the flip with the API beside it. A process whose
+     * index is the standalone worker takes no part: that engine does not shard and has no lanes.
+     */
+    private void startSwaps(DinostreamConfig config, Set<Role> roles, String ownVersion, ServingVersion serving)
+            throws java.io.IOException {
+        ModelSwaps.Parts parts = new ModelSwaps.Parts(
+                roles.contains(Role.EMBEDDER), cluster != null, serving != null && cluster != null);
+        swaps = ModelSwaps.start(config, parts, ownVersion, serving, cluster);
+        started.push(swaps);
     }
 
     /** What {@code /health} and the page's status panel show of the pipeline: dead letters, a model swap. */
@@ -272,7 +290,7 @@ public final class Node implements AutoCloseable {
         return Optional.ofNullable(embedderStreams);
     }
 
-    /** The live model swaps of this process, if it runs every role. */
+    /** The live model swaps of this process, if it runs the embedder, the Kafka Streams index or the API. */
     public Optional<ModelSwaps> swaps() {
         return Optional.ofNullable(swaps);
     }

@@ -42,29 +42,123 @@ import org.slf4j.LoggerFactory;
 public final class ClusterIndexReader implements ShardedImageIndexReader {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterIndexReader.class);
 
+    private final LocalShards shards;
     private final StreamsIndex local;
+    /** The model version whose index this reader searches, named in every call to another instance. */
+    private final String version;
+
     private final HttpClient http;
     private final Duration timeout;
     private final String clusterKey;
 
+    /** A reader of one index with no other versions beside it (benchmarks, a process without a model). */
+    public ClusterIndexReader(StreamsIndex local, Duration timeout, String clusterKey) {
+        this(new LocalShards(local, ""), timeout, clusterKey);
+    }
+
     /**
+     * The primary index of {@code shards}, the process's own model's.
+     *
      * @param clusterKey the API key this instance presents to the others (an admin key of the shared key
      *     set), or null when the cluster runs without keys
      */
-    public ClusterIndexReader(StreamsIndex local, Duration timeout, String clusterKey) {
-        this.local = local;
-        this.timeout = timeout;
-        this.clusterKey = clusterKey;
-        // HTTP/1.1: plain keep-alive connections between instances, no h2c upgrade per connection.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .build();
+    public ClusterIndexReader(LocalShards shards, Duration timeout, String clusterKey) {
+        this(
+                shards,
+                shards.primary(),
+                shards.primaryVersion().isEmpty() ? null : shards.primaryVersion(),
+                timeout,
+                clusterKey,
+                // HTTP/1.1: plain keep-alive connections between instances, no h2c upgrade per connection.
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(timeout)
+                        .build());
     }
 
-    /** The local part of the index (for the internal routes this instance serves to the others). */
+    private ClusterIndexReader(
+            LocalShards shards,
+            StreamsIndex local,
+            String version,
+            Duration timeout,
+            String clusterKey,
+            HttpClient http) {
+        this.shards = shards;
+        this.local = local;
+        this.version = version;
+        this.timeout = timeout;
+        this.clusterKey = clusterKey;
+        this.http = http;
+    }
+
+    /**
+     * The whole index of another model version: {@code lane} here (registered in the shared
+     * {@link LocalShards}), and that version's shards on the other instances.
+     */
+    public ClusterIndexReader forLane(String laneVersion, StreamsIndex lane) {
+        return new ClusterIndexReader(shards, lane, laneVersion, timeout, clusterKey, http);
+    }
+
+    /** The local part of the index this reader searches. */
     public StreamsIndex local() {
         return local;
+    }
+
+    /** Every version's local shards (for the internal routes this instance serves to the others). */
+    public LocalShards shards() {
+        return shards;
+    }
+
+    /** This instance's and every other index instance's shards of each version they hold. */
+    public List<ShardProtocol.LaneState> laneStates() {
+        List<ShardProtocol.LaneState> states = new ArrayList<>();
+        shards.all()
+                .forEach((v, index) -> states.add(
+                        new ShardProtocol.LaneState(v, index.size(), index.consumerLag(), index.isRunning())));
+        return states;
+    }
+
+    /**
+     * The lane states of every index instance that the primary index's metadata names, this one's
+     * included; empty when an instance did not answer (the caller cannot tell the whole then).
+     */
+    public Optional<Map<String, List<ShardProtocol.LaneState>>> clusterLaneStates() {
+        Map<String, List<ShardProtocol.LaneState>> all = new java.util.TreeMap<>();
+        String self = shards.primary().advertisedEndpoint();
+        all.put(self.isBlank() ? "self" : self, laneStates());
+        if (self.isBlank()) {
+            return Optional.of(all);
+        }
+        for (StreamsIndex.Owner owner : shards.primary().owners()) {
+            if (owner.endpoint().equals(self) || owner.endpoint().endsWith(":-1")) {
+                continue;
+            }
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://" + owner.endpoint() + ShardProtocol.LANES_PATH))
+                    .timeout(timeout)
+                    .headers(credentials())
+                    .GET()
+                    .build();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    LOG.warn(
+                            "lane states of {} answered {}: {}",
+                            owner.endpoint(),
+                            response.statusCode(),
+                            response.body());
+                    return Optional.empty();
+                }
+                all.put(owner.endpoint(), ShardProtocol.parseLanes(new JsonObject(response.body())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("lane states of {} failed: {}", owner.endpoint(), e.toString());
+                return Optional.empty();
+            }
+        }
+        return Optional.of(all);
     }
 
     @Override
@@ -87,7 +181,7 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
                 continue;
             }
             if (body == null) {
-                body = ShardProtocol.searchRequest(query, k, filter).encode();
+                body = ShardProtocol.searchRequest(query, k, filter, version).encode();
             }
             HttpRequest request = HttpRequest.newBuilder(
                             URI.create("http://" + owner.endpoint() + ShardProtocol.SEARCH_PATH))
@@ -152,8 +246,11 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
                 || local.advertisedEndpoint().isBlank()) {
             return local.get(id);
         }
+        String query = version == null
+                ? ""
+                : "?" + ShardProtocol.VERSION_PARAM + "=" + URLEncoder.encode(version, StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.get() + ShardProtocol.IMAGES_PATH
-                        + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                        + URLEncoder.encode(id, StandardCharsets.UTF_8) + query))
                 .timeout(timeout)
                 .headers(credentials())
                 .GET()

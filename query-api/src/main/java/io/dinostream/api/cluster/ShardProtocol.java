@@ -22,15 +22,28 @@ public final class ShardProtocol {
     /** Path prefix of the stored-image look-up: {@code /internal/v1/images/{id}}. */
     public static final String IMAGES_PATH = "/internal/v1/images/";
 
+    /** Path of the per-version state of an instance's shards (a model swap's writer sums them). */
+    public static final String LANES_PATH = "/internal/v1/lanes";
+
+    /** Query parameter of the image look-up naming the model version whose stores answer. */
+    public static final String VERSION_PARAM = "version";
+
     private ShardProtocol() {}
 
-    /** {@code {"vector": [...], "k": n, "filter": {...}}}. */
-    public static JsonObject searchRequest(float[] query, int k, SearchFilter filter) {
+    /**
+     * {@code {"vector": [...], "k": n, "filter": {...}, "version": v}}: {@code version} names the model
+     * whose index must answer (null: the instance's primary index).
+     */
+    public static JsonObject searchRequest(float[] query, int k, SearchFilter filter, String version) {
         JsonArray vector = new JsonArray();
         for (float v : query) {
             vector.add(v);
         }
-        return new JsonObject().put("vector", vector).put("k", k).put("filter", filter(filter));
+        JsonObject request = new JsonObject().put("vector", vector).put("k", k).put("filter", filter(filter));
+        if (version != null) {
+            request.put("version", version);
+        }
+        return request;
     }
 
     static JsonObject filter(SearchFilter filter) {
@@ -43,8 +56,8 @@ public final class ShardProtocol {
                 .put("to", filter.ingestedTo());
     }
 
-    /** The parts of a search request. */
-    public record SearchRequest(float[] vector, int k, SearchFilter filter) {}
+    /** The parts of a search request; {@code version} null when it names none. */
+    public record SearchRequest(float[] vector, int k, SearchFilter filter, String version) {}
 
     /**
      * @throws IllegalArgumentException if the body is not a well-formed search request
@@ -61,7 +74,7 @@ public final class ShardProtocol {
             f.getJsonObject("metadata", new JsonObject())
                     .forEach(e -> metadata.put(e.getKey(), String.valueOf(e.getValue())));
             SearchFilter filter = new SearchFilter(metadata, f.getString("source"), f.getLong("from"), f.getLong("to"));
-            return new SearchRequest(vector, body.getInteger("k"), filter);
+            return new SearchRequest(vector, body.getInteger("k"), filter, body.getString("version"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException("malformed shard search request: " + e.getMessage(), e);
         }
@@ -133,5 +146,41 @@ public final class ShardProtocol {
                 json.getString("source"),
                 json.getLong("ingestTimeMillis", 0L),
                 vector);
+    }
+
+    /** One version's index on one instance: its vectors, its consumer lag and whether it runs. */
+    public record LaneState(String version, long vectors, double lag, boolean running) {}
+
+    /** {@code {"lanes": [{"version","vectors","lag","running"}]}}. */
+    public static JsonObject lanes(List<LaneState> lanes) {
+        JsonArray array = new JsonArray();
+        for (LaneState lane : lanes) {
+            array.add(new JsonObject()
+                    .put("version", lane.version())
+                    .put("vectors", lane.vectors())
+                    .put("lag", lane.lag())
+                    .put("running", lane.running()));
+        }
+        return new JsonObject().put("lanes", array);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the body is not a lanes answer
+     */
+    public static List<LaneState> parseLanes(JsonObject body) {
+        try {
+            List<LaneState> lanes = new ArrayList<>();
+            for (Object o : body.getJsonArray("lanes")) {
+                JsonObject lane = (JsonObject) o;
+                lanes.add(new LaneState(
+                        lane.getString("version"),
+                        lane.getLong("vectors"),
+                        lane.getDouble("lag"),
+                        lane.getBoolean("running")));
+            }
+            return lanes;
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("malformed lanes answer: " + e.getMessage(), e);
+        }
     }
 }

@@ -125,7 +125,7 @@ final class ApiRoutes {
         router.route("/v1/images/:id").handler(methodNotAllowed(imageMethods()));
 
         if (services.index() instanceof ClusterIndexReader cluster) {
-            new InternalRoutes(cluster.local(), worker).mount(router, access.require(Role.ADMIN));
+            new InternalRoutes(cluster, worker).mount(router, access.require(Role.ADMIN));
         }
         if (services.models() != null) {
             new ModelRoutes(services.models(), worker).mount(router, access.require(Role.ADMIN));

@@ -1,5 +1,6 @@
 package io.dinostream.api.internals;
 
+import io.dinostream.api.cluster.ClusterIndexReader;
 import io.dinostream.api.cluster.ShardProtocol;
 import io.dinostream.index.streams.ShardSearcher;
 import io.dinostream.index.streams.StreamsIndex;
@@ -11,18 +12,19 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The routes other index instances call during a scatter-gather ({@link ShardProtocol}): a search of this
- * instance's shards and a look-up in its stores. Mounted only where the index runs as Kafka Streams.
- * Index calls run on the worker pool.
+ * instance's shards and a look-up in its stores, each of the model version the caller names, and the
+ * state of every version's shards here (a model swap's writer sums them over the cluster). Mounted only
+ * where the index runs as Kafka Streams. Index calls run on the worker pool.
  */
 final class InternalRoutes {
     /** A shard search carries one vector: far below this. */
     private static final int MAX_BODY_BYTES = 1 << 20;
 
-    private final StreamsIndex local;
+    private final ClusterIndexReader cluster;
     private final WorkerExecutor worker;
 
-    InternalRoutes(StreamsIndex local, WorkerExecutor worker) {
-        this.local = local;
+    InternalRoutes(ClusterIndexReader cluster, WorkerExecutor worker) {
+        this.cluster = cluster;
         this.worker = worker;
     }
 
@@ -31,6 +33,15 @@ final class InternalRoutes {
         router.post(ShardProtocol.SEARCH_PATH).handler(guard).handler(this::search);
         router.route(ShardProtocol.SEARCH_PATH).handler(ApiRoutes.methodNotAllowed("POST"));
         router.get(ShardProtocol.IMAGES_PATH + ":id").handler(guard).handler(this::image);
+        router.get(ShardProtocol.LANES_PATH).handler(guard).handler(this::lanes);
+    }
+
+    /** The index of the version a call names; 404 where this instance holds none of it. */
+    private StreamsIndex indexOf(String version) {
+        return cluster.shards()
+                .forVersion(version)
+                .orElseThrow(() -> ErrorCode.MODEL_VERSION_NOT_FOUND.exception(
+                        "this instance holds no index of model version '" + version + "'"));
     }
 
     private void search(RoutingContext ctx) {
@@ -46,6 +57,7 @@ final class InternalRoutes {
                     } catch (DecodeException | IllegalArgumentException e) {
                         throw ErrorCode.MALFORMED_REQUEST.exception("shard search: " + e.getMessage());
                     }
+                    StreamsIndex local = indexOf(request.version());
                     return worker.executeBlocking(
                             () -> local.searchLocal(request.vector(), request.k(), request.filter()), false);
                 })
@@ -56,6 +68,13 @@ final class InternalRoutes {
 
     private void image(RoutingContext ctx) {
         String id = RequestParams.imageId(ctx);
+        StreamsIndex local;
+        try {
+            local = indexOf(ctx.request().getParam(ShardProtocol.VERSION_PARAM));
+        } catch (ApiException e) {
+            ctx.fail(e);
+            return;
+        }
         worker.executeBlocking(() -> local.get(id), false)
                 .onSuccess(image -> {
                     if (image.isEmpty()) {
@@ -65,6 +84,12 @@ final class InternalRoutes {
                         ApiRoutes.sendJson(ctx, 200, ShardProtocol.image(image.get()));
                     }
                 })
+                .onFailure(ctx::fail);
+    }
+
+    private void lanes(RoutingContext ctx) {
+        worker.executeBlocking(cluster::laneStates, false)
+                .onSuccess(states -> ApiRoutes.sendJson(ctx, 200, ShardProtocol.lanes(states)))
                 .onFailure(ctx::fail);
     }
 }
