@@ -196,7 +196,8 @@ public final class DinostreamConfig extends AbstractConfig {
                     "",
                     Importance.MEDIUM,
                     "Where registered model weights are stored, by content (sha256/<digest>.safetensors); "
-                            + "empty: <data.dir>/models. Every role that loads a registered version reads it here.")
+                            + "empty: <data.dir>/models. Every role that loads a registered version reads it here, "
+                            + "so processes on several machines need the same store (a shared volume).")
             .define(
                     MODEL_SWAP_GATE_PROBE,
                     Type.STRING,
@@ -224,8 +225,8 @@ public final class DinostreamConfig extends AbstractConfig {
                     2_000,
                     Range.atLeast(50),
                     Importance.LOW,
-                    "How often a process running every role reads the model registry to follow a swap or a "
-                            + "rollback, and reports a backfill's progress.")
+                    "How often a process running the embedder, index or api role reads the model registry to "
+                            + "follow a swap or a rollback (the elected writer also reports a backfill's progress).")
             .define(
                     MODEL_SWAP_KEEP_MS,
                     Type.LONG,
