@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One full iteration of the retrain loop on a small Fashion-MNIST slice, each step in its own JVM:
  * curate a 400-image pool, continue training the active teacher, distill, evaluate, register both models
- * with their lineage and reports, and request the student's activation (a tolerant gate).
+ * with their lineage and reports, and request the student's activation (a tolerant gate). Then the
+ * iteration is made unfinished as a crash after its training would leave it, and running the command again
+ * resumes it in place without redoing curation or training.
  */
 class RetrainLoopTest {
     @Test
@@ -94,6 +96,28 @@ class RetrainLoopTest {
                         logs.filter(p -> p.toString().endsWith(".log")).count(),
                         "curate, train, distill and two evaluations keep their logs");
             }
+
+            // A crash after the training: the iteration did not finish, and running again resumes it.
+            Path iteration;
+            try (Stream<Path> dirs = Files.list(dir.resolve("retrain"))) {
+                iteration = dirs.findFirst().orElseThrow();
+            }
+            for (String unfinished : List.of("outcome.txt", "distill.done", "eval-student.done", "eval-active.done")) {
+                Files.delete(iteration.resolve(unfinished));
+            }
+            java.nio.file.attribute.FileTime curated = Files.getLastModifiedTime(iteration.resolve("curate.log"));
+            java.nio.file.attribute.FileTime trained = Files.getLastModifiedTime(iteration.resolve("train.log"));
+            String resumed = Cli.run(args);
+            assertTrue(resumed.contains("activation requested"), resumed);
+            assertEquals(curated, Files.getLastModifiedTime(iteration.resolve("curate.log")), "curation not run again");
+            assertEquals(trained, Files.getLastModifiedTime(iteration.resolve("train.log")), "training not run again");
+            assertTrue(Files.isRegularFile(iteration.resolve("outcome.txt")), "the resumed iteration finished");
+            try (Stream<Path> dirs = Files.list(dir.resolve("retrain"))) {
+                assertEquals(1, dirs.count(), "resumed in place, no second iteration");
+            }
+            RegistryState after = ModelRegistry.open(config).state();
+            assertEquals(3, after.versions().size(), "the same teacher and student: " + after.versions());
+            assertEquals(student.id(), after.pointer().orElseThrow().pending());
         }
     }
 }

@@ -43,9 +43,11 @@ class TrainingCommandsTest {
                 "100");
         String first = run(concat(train, "--stop-after", "2"));
         assertTrue(first.contains("stopped after 2 iterations"), first);
-        // Resuming refuses to change the run, then continues it with its saved config.
+        // Resuming refuses to change the run, then continues it with its saved config: the same command
+        // line continues it (what the retrain loop does after a crash).
         assertEquals(2, Main.run(List.of("train", "--out", run.toString(), "--epochs", "5")));
-        String rest = run(List.of("train", "--out", run.toString(), "--eval-bank", "300", "--eval-queries", "100"));
+        assertEquals(2, Main.run(concat(train, "--seed", "7")), "another seed changes the run");
+        String rest = run(train);
         assertTrue(rest.contains("finished after 6 iterations"), rest);
         assertEquals(6, LossLog.read(run.resolve("losses.csv")).size());
         assertTrue(Files.size(run.resolve("curves.png")) > 1000);

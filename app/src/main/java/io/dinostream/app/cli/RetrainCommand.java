@@ -1,15 +1,21 @@
 package io.dinostream.app.cli;
 
+import io.dinostream.app.retrain.CronSchedule;
 import io.dinostream.app.retrain.RetrainLoop;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.KafkaClients;
 import io.dinostream.common.wire.Topics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -29,7 +35,8 @@ public final class RetrainCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: dinostream retrain --pool SPEC --out DIR (--once | --every-images N | --every-minutes M)
+                usage: dinostream retrain --pool SPEC --out DIR
+                                          (--once | --cron "MIN HOUR DOM MON DOW" | --every-images N | --every-minutes M)
                                           [--target N] [--epochs N] [--images-per-epoch N] [--batch-size N]
                                           [--eval-train N] [--eval-test N] [--auto-activate] [--tolerance T]
                                           [--seed N] --bootstrap-servers HOST:PORT
@@ -43,10 +50,17 @@ public final class RetrainCommand implements Command {
                 index and flip. Every step runs in its own JVM, and its log stays in the iteration's
                 directory.
 
+                An iteration that did not finish (a failed step, a killed process) is resumed first, in
+                its own directory: finished steps are not run again, training and distillation continue
+                from their checkpoints. On a schedule a failed iteration is reported and resumed at the
+                next trigger; with --once the command exits 1, and running it again resumes.
+
                 options:
                   --pool SPEC            the images to curate: kafka:TOPIC, dir:PATH, fashion-mnist:train, ...
                   --out DIR              where iterations go (required)
-                  --once                 one iteration, then exit
+                  --once                 one iteration (or the rest of an unfinished one), then exit
+                  --cron "M H DOM MON DOW"  crontab(5) schedule in this machine's time zone, e.g. "0 3 * * *"
+                                         (03:00 daily) or "*/30 * * * mon-fri"
                   --every-images N       an iteration each time N more records reached the images topic
                   --every-minutes M      an iteration every M minutes
                   --target N             images the curation keeps (default 10000)
@@ -70,6 +84,7 @@ public final class RetrainCommand implements Command {
                         "out",
                         "every-images",
                         "every-minutes",
+                        "cron",
                         "target",
                         "epochs",
                         "images-per-epoch",
@@ -90,8 +105,16 @@ public final class RetrainCommand implements Command {
         int everyImages = args.intOption("every-images", 0, 0, Integer.MAX_VALUE);
         int everyMinutes = args.intOption("every-minutes", 0, 0, Integer.MAX_VALUE);
         boolean once = args.flag("once");
-        if ((once ? 1 : 0) + (everyImages > 0 ? 1 : 0) + (everyMinutes > 0 ? 1 : 0) != 1) {
-            throw new UsageException("give exactly one of --once, --every-images N, --every-minutes M");
+        String cronText = args.option("cron", null);
+        CronSchedule cron;
+        try {
+            cron = cronText == null ? null : CronSchedule.parse(cronText);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cron: " + e.getMessage());
+        }
+        if ((once ? 1 : 0) + (cron != null ? 1 : 0) + (everyImages > 0 ? 1 : 0) + (everyMinutes > 0 ? 1 : 0) != 1) {
+            throw new UsageException(
+                    "give exactly one of --once, --cron SCHEDULE, --every-images N, --every-minutes M");
         }
         RetrainLoop.Options options = new RetrainLoop.Options(
                 pool,
@@ -113,13 +136,31 @@ public final class RetrainCommand implements Command {
                         "--model-store-dir",
                                 config.modelStoreDir().toAbsolutePath().toString()));
         long lastImages = imagesInTopic(config);
+        Optional<Path> unfinished = unfinishedIteration(Path.of(out));
         while (true) {
-            if (!once) {
-                lastImages = waitForNext(config, everyImages, everyMinutes, lastImages);
+            if (unfinished.isEmpty() && !once) {
+                lastImages = waitForNext(config, cron, everyImages, everyMinutes, lastImages);
             }
-            Path dir = Path.of(out).resolve(Instant.now().toString().replace(':', '-'));
-            System.err.println("retrain iteration into " + dir);
-            RetrainLoop.Outcome outcome = loop.runOnce(options, dir);
+            Path dir = unfinished.orElse(
+                    Path.of(out).resolve(Instant.now().toString().replace(':', '-')));
+            System.err.println((unfinished.isPresent()
+                            ? "resuming the unfinished retrain iteration in "
+                            : "retrain iteration into ")
+                    + dir);
+            unfinished = Optional.empty();
+            RetrainLoop.Outcome outcome;
+            try {
+                outcome = loop.runOnce(options, dir);
+            } catch (java.io.IOException e) {
+                if (once) {
+                    throw e;
+                }
+                // A scheduled role keeps going: the next trigger resumes this iteration.
+                System.err.println("retrain iteration failed; it resumes at the next trigger: " + e.getMessage());
+                unfinished = Optional.of(dir);
+                lastImages = waitForNext(config, cron, everyImages, everyMinutes, lastImages);
+                continue;
+            }
             System.out.printf(
                     Locale.ROOT,
                     "retrained: teacher %s, student %s (k-NN %.2f%%, active %.2f%%): %s%n",
@@ -134,9 +175,30 @@ public final class RetrainCommand implements Command {
         }
     }
 
+    /** The newest iteration directory under {@code out} that has no outcome yet, if any. */
+    static Optional<Path> unfinishedIteration(Path out) throws java.io.IOException {
+        if (!Files.isDirectory(out)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(out)) {
+            return dirs.filter(Files::isDirectory)
+                    .filter(d -> Files.isRegularFile(d.resolve("base.txt")))
+                    .max(Comparator.comparing(Path::getFileName))
+                    .filter(d -> !Files.isRegularFile(d.resolve(RetrainLoop.OUTCOME_FILE)));
+        }
+    }
+
     /** Blocks until the schedule calls for an iteration; returns the images topic's size then. */
-    private static long waitForNext(DinostreamConfig config, int everyImages, int everyMinutes, long lastImages)
+    private static long waitForNext(
+            DinostreamConfig config, CronSchedule cron, int everyImages, int everyMinutes, long lastImages)
             throws InterruptedException {
+        if (cron != null) {
+            ZonedDateTime now = ZonedDateTime.now();
+            ZonedDateTime next = cron.next(now);
+            System.err.println("retrain: next iteration at " + next + " (cron '" + cron + "')");
+            Thread.sleep(Math.max(0, Duration.between(now, next).toMillis()));
+            return imagesInTopic(config);
+        }
         if (everyMinutes > 0) {
             Thread.sleep(Duration.ofMinutes(everyMinutes).toMillis());
             return imagesInTopic(config);

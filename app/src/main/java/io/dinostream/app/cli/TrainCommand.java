@@ -12,6 +12,7 @@ import io.dinostream.trainer.train.SslTrainer;
 import io.dinostream.trainer.train.TrainListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -155,25 +156,35 @@ public final class TrainCommand implements Command {
                 : DatasetSpecs.open("--eval-bank-data", "fashion-mnist:train", args.config);
     }
 
-    /** The checkpoint's config when resuming (overrides refused), else the preset with the options applied. */
+    /**
+     * The checkpoint's config when resuming, else the preset with the options applied. A resumed run
+     * accepts the options it was started with (so the same command line continues it, as the retrain loop
+     * does) and refuses any that would change it.
+     */
     static TrainConfig resolveConfig(Args args, Path runDir, String presetOption, String defaultPreset)
             throws Exception {
         Optional<Path> checkpoint = Checkpoint.find(runDir);
         if (checkpoint.isPresent()) {
             TrainConfig saved = Checkpoint.config(checkpoint.get());
             System.err.println("resuming from " + checkpoint.get() + " with its saved config");
-            for (String option : List.of(
-                    presetOption,
-                    "recipe",
-                    "epochs",
-                    "batch-size",
-                    "images-per-epoch",
-                    "seed",
-                    "centering",
-                    "teacher-temp")) {
-                if (args.option(option, null) != null) {
-                    throw new UsageException("--" + option + " cannot change a run that has a checkpoint ("
-                            + checkpoint.get() + "); use a new --out");
+            Map<String, java.util.function.Function<TrainConfig, Object>> savedValues = new LinkedHashMap<>();
+            savedValues.put(presetOption, c -> c.preset());
+            savedValues.put("epochs", c -> c.optim().epochs());
+            savedValues.put("batch-size", c -> c.optim().batchSize());
+            savedValues.put("images-per-epoch", c -> c.optim().imagesPerEpoch());
+            savedValues.put("seed", c -> (int) c.seed());
+            savedValues.put("centering", c -> c.loss().centering());
+            savedValues.put("teacher-temp", c -> c.loss().teacherTemp());
+            if (args.option("recipe", null) != null) {
+                throw new UsageException("--recipe cannot change a run that has a checkpoint (" + checkpoint.get()
+                        + "); use a new --out");
+            }
+            for (Map.Entry<String, java.util.function.Function<TrainConfig, Object>> option : savedValues.entrySet()) {
+                String given = args.option(option.getKey(), null);
+                Object was = option.getValue().apply(saved);
+                if (given != null && !sameValue(given, was)) {
+                    throw new UsageException("--" + option.getKey() + " " + given + " cannot change a run that has a "
+                            + "checkpoint (" + checkpoint.get() + ", started with " + was + "); use a new --out");
                 }
             }
             return saved;
@@ -194,6 +205,18 @@ public final class TrainCommand implements Command {
             config = config.withCentering(centering);
         }
         return config;
+    }
+
+    /** Whether an option's text names the value a saved run has (numbers compared as numbers). */
+    private static boolean sameValue(String given, Object saved) {
+        if (saved instanceof Number number) {
+            try {
+                return Double.parseDouble(given) == number.doubleValue();
+            } catch (NumberFormatException e) {
+                return false; // not a number: certainly not the saved one (parsing it later names the error)
+            }
+        }
+        return given.equalsIgnoreCase(String.valueOf(saved));
     }
 
     /** The preset, or the config file given with {@code --recipe} (a run's resolved config, perhaps edited). */

@@ -8,7 +8,10 @@ import io.dinostream.common.registry.RegistryState;
 import io.dinostream.common.registry.WeightStore;
 import io.dinostream.embedder.model.LoadOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +26,16 @@ import java.util.regex.Pattern;
  * by k-NN on the same splits, register teacher and student (with each step's report kept with the
  * version), and request the student's activation when auto-activation is on and the gate passes: its
  * k-NN no lower than the active version's minus the tolerance. A serving node then backfills and flips.
+ *
+ * <p>Resumable: a step that finished leaves {@code <step>.done} (its output, written by rename) and is not
+ * run again; {@code train} and {@code distill} resume from their own checkpoints; registering the same
+ * weights again writes nothing. An iteration that finished leaves {@link #OUTCOME_FILE}. Running an
+ * unfinished iteration's directory again therefore continues where it stopped.
  */
 public final class RetrainLoop {
     private static final Pattern TOP1 = Pattern.compile("top-1 ([0-9.]+)");
+    /** Written when an iteration finished: its decision. An iteration directory without it can resume. */
+    public static final String OUTCOME_FILE = "outcome.txt";
 
     /**
      * @param pool the pool to curate (a dataset spec)
@@ -62,12 +72,24 @@ public final class RetrainLoop {
         this.steps = new StepRunner(configFlags);
     }
 
-    /** Runs one iteration into {@code dir} (one sub-directory per step, each with its log). */
+    /**
+     * Runs one iteration into {@code dir} (one sub-directory per step, each with its log), or continues
+     * an unfinished one there: from the versions it started from, whatever is active now.
+     */
     public Outcome runOnce(Options options, Path dir) throws IOException, InterruptedException {
         RegistryState state = ModelRegistry.open(config).state();
-        ModelVersion active = state.active()
-                .orElseThrow(() -> new IllegalStateException(
-                        "no active model version to continue from: register one and activate it"));
+        Path baseFile = dir.resolve("base.txt");
+        ModelVersion active;
+        if (Files.isRegularFile(baseFile)) {
+            active = state.require(
+                    Files.readString(baseFile, StandardCharsets.UTF_8).strip());
+        } else {
+            active = state.active()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no active model version to continue from: register one and activate it"));
+            Files.createDirectories(dir);
+            writeAtomically(baseFile, active.id() + "\n");
+        }
         // A distilled student's teacher is its parent: training continues from the teacher.
         ModelVersion from =
                 active.parent() != null && state.version(active.parent()).isPresent()
@@ -82,7 +104,8 @@ public final class RetrainLoop {
         Path manifest = dir.resolve("curate").resolve("curated.csv");
         reports.put(
                 "curate",
-                summary(steps.run(
+                summary(step(
+                        dir,
                         "curate",
                         List.of(
                                 "curate",
@@ -99,7 +122,8 @@ public final class RetrainLoop {
         Path teacherRun = dir.resolve("teacher");
         reports.put(
                 "train",
-                lastLine(steps.run(
+                lastLine(step(
+                        dir,
                         "train",
                         withRunOptions(
                                 options,
@@ -118,7 +142,8 @@ public final class RetrainLoop {
         Path studentRun = dir.resolve("student");
         reports.put(
                 "distill",
-                lastLine(steps.run(
+                lastLine(step(
+                        dir,
                         "distill",
                         withRunOptions(
                                 options,
@@ -134,8 +159,8 @@ public final class RetrainLoop {
                                         studentRun.toString())),
                         dir.resolve("distill.log"))));
 
-        double studentKnn = knn(options, studentRun.resolve("model.safetensors"), dir.resolve("eval-student.log"));
-        double activeKnn = knn(options, activeWeights, dir.resolve("eval-active.log"));
+        double studentKnn = knn(options, studentRun.resolve("model.safetensors"), dir, "eval-student");
+        double activeKnn = knn(options, activeWeights, dir, "eval-active");
         reports.put(
                 "evaluate",
                 String.format(
@@ -181,7 +206,32 @@ public final class RetrainLoop {
             ModelRegistry.open(config).requestActivation(student.id());
             decision = "activation requested: serving nodes backfill " + student.id() + ", then flip";
         }
-        return new Outcome(teacher, student, studentKnn, activeKnn, decision);
+        Outcome outcome = new Outcome(teacher, student, studentKnn, activeKnn, decision);
+        writeAtomically(
+                dir.resolve(OUTCOME_FILE),
+                "teacher " + teacher.id() + "\nstudent " + student.id() + "\n" + decision + "\n");
+        return outcome;
+    }
+
+    /**
+     * Runs a step unless an earlier run of this iteration finished it ({@code <name>.done} holds its output
+     * then); its log is {@code <name>.log}.
+     */
+    private String step(Path dir, String name, List<String> args, Path log) throws IOException, InterruptedException {
+        Path done = dir.resolve(name + ".done");
+        if (Files.isRegularFile(done)) {
+            System.err.println("retrain: step " + name + " finished in an earlier run; not run again");
+            return Files.readString(done, StandardCharsets.UTF_8);
+        }
+        String output = steps.run(name, args, log);
+        writeAtomically(done, output);
+        return output;
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static List<String> withRunOptions(Options options, List<String> args) {
@@ -197,9 +247,11 @@ public final class RetrainLoop {
         return all;
     }
 
-    private double knn(Options options, Path weights, Path log) throws IOException, InterruptedException {
-        String out = steps.run(
-                "evaluate",
+    private double knn(Options options, Path weights, Path dir, String name) throws IOException, InterruptedException {
+        Path log = dir.resolve(name + ".log");
+        String out = step(
+                dir,
+                name,
                 List.of(
                         "eval",
                         "knn",
