@@ -111,7 +111,14 @@ public final class EvalCommand implements Command {
                 int k = args.intOption("k", KnnClassifier.DEFAULT_K, 1, 10_000);
                 double t = Double.parseDouble(
                         args.option("temperature", Double.toString(KnnClassifier.DEFAULT_TEMPERATURE)));
-                double top1 = KnnClassifier.top1(manager, features[0], features[1], k, t);
+                int[] predicted = KnnClassifier.predict(manager, features[0], features[1], k, t);
+                double[] perClass = KnnClassifier.perClassTop1(predicted, features[1].labels());
+                double top1 = KnnClassifier.accuracy(predicted, features[1].labels());
+                StringBuilder classes = new StringBuilder();
+                for (int c = 0; c < perClass.length; c++) {
+                    classes.append(String.format(Locale.ROOT, " %d:%.1f", c, perClass[c]));
+                }
+                System.out.printf(Locale.ROOT, "k-NN per class top-1 (class:%%):%s%n", classes);
                 System.out.printf(Locale.ROOT, "k-NN (k=%d, T=%s) top-1: %.2f%%%n", k, t, top1);
                 System.out.printf(Locale.ROOT, "top-1 %.2f%n", top1);
             } else {

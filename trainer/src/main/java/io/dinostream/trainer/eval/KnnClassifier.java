@@ -20,6 +20,46 @@ public final class KnnClassifier {
 
     /** Top-1 accuracy in percent of {@code test} classified by {@code train}. */
     public static double top1(NDManager manager, Features train, Features test, int k, double temperature) {
+        return accuracy(predict(manager, train, test, k, temperature), test.labels());
+    }
+
+    /** The share of {@code predicted} equal to {@code labels}, in percent. */
+    public static double accuracy(int[] predicted, int[] labels) {
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == labels[i]) {
+                correct++;
+            }
+        }
+        return 100.0 * correct / labels.length;
+    }
+
+    /**
+     * Top-1 accuracy in percent of each class of {@code labels} (index: class; NaN for a class with no
+     * test image): where a model trained on imbalanced data shows its rare classes.
+     */
+    public static double[] perClassTop1(int[] predicted, int[] labels) {
+        int classes = 0;
+        for (int label : labels) {
+            classes = Math.max(classes, label + 1);
+        }
+        int[] correct = new int[classes];
+        int[] total = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            total[labels[i]]++;
+            if (predicted[i] == labels[i]) {
+                correct[labels[i]]++;
+            }
+        }
+        double[] accuracy = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            accuracy[c] = total[c] == 0 ? Double.NaN : 100.0 * correct[c] / total[c];
+        }
+        return accuracy;
+    }
+
+    /** The class each vector of {@code test} gets from its {@code k} nearest of {@code train}. */
+    public static int[] predict(NDManager manager, Features train, Features test, int k, double temperature) {
         int classes = 0;
         for (int label : train.labels()) {
             if (label < 0) {
@@ -28,7 +68,7 @@ public final class KnnClassifier {
             }
             classes = Math.max(classes, label + 1);
         }
-        int correct = 0;
+        int[] predicted = new int[test.size()];
         try (NDScope outer = new NDScope()) {
             NDArray bank = manager.create(flatten(train.vectors()), new Shape(train.size(), train.dim()))
                     .transpose();
@@ -57,13 +97,11 @@ public final class KnnClassifier {
                             best = c;
                         }
                     }
-                    if (best == test.labels()[start + q]) {
-                        correct++;
-                    }
+                    predicted[start + q] = best;
                 }
             }
         }
-        return 100.0 * correct / test.size();
+        return predicted;
     }
 
     static float[] flatten(float[][] rows) {

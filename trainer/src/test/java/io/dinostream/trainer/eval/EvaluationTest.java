@@ -23,10 +23,16 @@ class EvaluationTest {
         }
     }
 
-    /**
-     * The raw-pixel baseline on Fashion-MNIST (5k train -> 500 test here; 84.6% on the full splits): far
-     * above chance, and the brute force agrees.
-     */
+    /** Per-class accuracy counts each class on its own; the overall accuracy weighs every image once. */
+    @Test
+    void perClassAccuracyCountsEachClassOnItsOwn() {
+        int[] labels = {0, 0, 0, 0, 1, 1, 2};
+        int[] predicted = {0, 0, 1, 0, 1, 0, 2};
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new double[] {75, 50, 100}, KnnClassifier.perClassTop1(predicted, labels), 1e-9);
+        assertEquals(100.0 * 5 / 7, KnnClassifier.accuracy(predicted, labels), 1e-9);
+    }
+
     @Test
     void anUnlabelledBankIsRefusedWithAReasonNotAnIndexError() {
         Random random = new Random(3);
@@ -40,6 +46,10 @@ class EvaluationTest {
         }
     }
 
+    /**
+     * The raw-pixel baseline on Fashion-MNIST (5k train -> 500 test here; 84.6% on the full splits): far
+     * above chance, and the brute force agrees.
+     */
     @Test
     void pixelBaselineOnFashionMnist() throws Exception {
         Features train = FeatureExtractor.pixels(FashionMnistImages.load("train"), 5_000);
