@@ -11,7 +11,6 @@ import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.common.kafka.KafkaSetup;
 import io.dinostream.common.registry.BackfillProgress;
 import io.dinostream.common.registry.ModelRegistry;
-import io.dinostream.common.registry.WeightStore;
 import io.dinostream.embedder.model.LoadOptions;
 import io.dinostream.ingest.FashionMnist;
 import io.dinostream.ingest.ImagePublisher;
@@ -60,10 +59,11 @@ class ClusterModelSwapTest {
     @Test
     void swapsAcrossProcessesSurvivesAKilledInstanceAndRollsBack(@TempDir Path dir) throws Exception {
         FashionMnist fmnist = FashionMnist.load(FashionMnist.DEFAULT_DIR, "test");
-        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
-        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
-        String a = WeightStore.sha256(tiny).substring(0, 12);
-        String b = WeightStore.sha256(micro).substring(0, 12);
+        ShippedModels.Both models = ShippedModels.both(dir);
+        Path tiny = models.tiny();
+        Path micro = models.micro();
+        String a = models.tinyVersion();
+        String b = models.microVersion();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             Path store = dir.resolve("store"); // the shared volume every instance reads weights from
             DinostreamConfig config = new DinostreamConfig(Map.of(

@@ -12,7 +12,6 @@ import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.kafka.EmbeddedKafka;
 import io.dinostream.common.registry.BackfillProgress;
 import io.dinostream.common.registry.ModelRegistry;
-import io.dinostream.common.registry.WeightStore;
 import io.dinostream.embedder.model.LoadOptions;
 import io.dinostream.ingest.FashionMnist;
 import io.dinostream.ingest.ImagePublisher;
@@ -52,10 +51,11 @@ class ModelSwapTest {
     @Test
     void swapUnderQueryAndIngestLoadThenRollBack(@TempDir Path dir) throws Exception {
         FashionMnist fmnist = FashionMnist.load(FashionMnist.DEFAULT_DIR, "test");
-        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
-        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
-        String a = WeightStore.sha256(tiny).substring(0, 12);
-        String b = WeightStore.sha256(micro).substring(0, 12);
+        ShippedModels.Both models = ShippedModels.both(dir);
+        Path tiny = models.tiny();
+        Path micro = models.micro();
+        String a = models.tinyVersion();
+        String b = models.microVersion();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             DinostreamConfig config = registerBoth(dir, kafka, tiny, micro, Map.of());
 
@@ -177,10 +177,11 @@ class ModelSwapTest {
     @Test
     void aFailingQualityGateHoldsTheFlip(@TempDir Path dir) throws Exception {
         FashionMnist fmnist = FashionMnist.load(FashionMnist.DEFAULT_DIR, "test");
-        Path tiny = ShippedModels.extract(dir, ShippedModels.TINY);
-        Path micro = ShippedModels.extract(dir, ShippedModels.MICRO);
-        String a = WeightStore.sha256(tiny).substring(0, 12);
-        String b = WeightStore.sha256(micro).substring(0, 12);
+        ShippedModels.Both models = ShippedModels.both(dir);
+        Path tiny = models.tiny();
+        Path micro = models.micro();
+        String a = models.tinyVersion();
+        String b = models.microVersion();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             DinostreamConfig config = registerBoth(
                     dir,

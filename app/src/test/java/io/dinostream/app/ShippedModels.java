@@ -22,4 +22,18 @@ final class ShippedModels {
         }
         return file;
     }
+
+    /** Both shipped models as files, with their registry versions (the first 12 hex digits of the digest). */
+    record Both(Path tiny, Path micro, String tinyVersion, String microVersion) {}
+
+    /** Copies both shipped models into {@code dir}. */
+    static Both both(Path dir) throws Exception {
+        Path tiny = extract(dir, TINY);
+        Path micro = extract(dir, MICRO);
+        return new Both(
+                tiny,
+                micro,
+                io.dinostream.common.registry.WeightStore.sha256(tiny).substring(0, 12),
+                io.dinostream.common.registry.WeightStore.sha256(micro).substring(0, 12));
+    }
 }

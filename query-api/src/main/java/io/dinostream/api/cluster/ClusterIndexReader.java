@@ -133,14 +133,9 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
             if (owner.endpoint().equals(self) || owner.endpoint().endsWith(":-1")) {
                 continue;
             }
-            HttpRequest request = HttpRequest.newBuilder(
-                            URI.create("http://" + owner.endpoint() + ShardProtocol.LANES_PATH))
-                    .timeout(timeout)
-                    .headers(credentials())
-                    .GET()
-                    .build();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        get(owner.endpoint(), ShardProtocol.LANES_PATH), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     LOG.warn(
                             "lane states of {} answered {}: {}",
@@ -233,6 +228,15 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
         }
     }
 
+    /** A GET of {@code pathAndQuery} on another instance, with this instance's credentials and the timeout. */
+    private HttpRequest get(String endpoint, String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery))
+                .timeout(timeout)
+                .headers(credentials())
+                .GET()
+                .build();
+    }
+
     private String[] credentials() {
         return clusterKey == null ? new String[0] : new String[] {"Authorization", "Bearer " + clusterKey};
     }
@@ -249,12 +253,8 @@ public final class ClusterIndexReader implements ShardedImageIndexReader {
         String query = version == null
                 ? ""
                 : "?" + ShardProtocol.VERSION_PARAM + "=" + URLEncoder.encode(version, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.get() + ShardProtocol.IMAGES_PATH
-                        + URLEncoder.encode(id, StandardCharsets.UTF_8) + query))
-                .timeout(timeout)
-                .headers(credentials())
-                .GET()
-                .build();
+        HttpRequest request =
+                get(owner.get(), ShardProtocol.IMAGES_PATH + URLEncoder.encode(id, StandardCharsets.UTF_8) + query);
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
