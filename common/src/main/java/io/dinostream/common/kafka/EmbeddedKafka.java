@@ -16,6 +16,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An in-process Kafka cluster of KRaft nodes, each a combined broker and controller, listening on
@@ -24,6 +26,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * data: the storage is formatted only once.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CLUSTER_ID_FILE = "cluster-id";
 
     private final List<KafkaConfig> configs;
@@ -63,14 +66,31 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalArgumentException("client port must be 0 (free ports) or leave room for " + nodes
                     + " client and controller ports below 65536, got " + clientPort);
         }
+        // Free ports are free when chosen, not when bound: another process can take one in between. Then
+        // the nodes that did start are stopped again and the start is retried on other free ports.
+        int attempts = clientPort == 0 ? 3 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, nodes, clientPort);
+            } catch (RuntimeException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                LOG.warn("the embedded Kafka broker did not start ({}); retrying on other ports", e.toString());
+            }
+        }
+    }
+
+    private static EmbeddedKafka startOnce(Path dir, int nodes, int clientPort) {
         try {
             Files.createDirectories(dir);
             String clusterId = clusterId(dir);
             int[] brokerPorts = new int[nodes];
             int[] controllerPorts = new int[nodes];
+            int[] free = clientPort == 0 ? freePorts(2 * nodes) : null;
             for (int i = 0; i < nodes; i++) {
-                brokerPorts[i] = clientPort == 0 ? freePort() : clientPort + i;
-                controllerPorts[i] = clientPort == 0 ? freePort() : clientPort + 100 + i;
+                brokerPorts[i] = clientPort == 0 ? free[2 * i] : clientPort + i;
+                controllerPorts[i] = clientPort == 0 ? free[2 * i + 1] : clientPort + 100 + i;
             }
             StringBuilder voters = new StringBuilder();
             for (int i = 0; i < nodes; i++) {
@@ -158,7 +178,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (KafkaRaftServer server : servers) {
             started.add(CompletableFuture.runAsync(server::startup));
         }
-        CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
+        try {
+            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            // Nodes left running would outlive their log directories (a test's temporary folder) and
+            // halt the JVM when Kafka finds them gone: stop every node before giving up.
+            for (KafkaRaftServer server : servers) {
+                try {
+                    server.shutdown();
+                    server.awaitShutdown();
+                } catch (RuntimeException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+            }
+            throw e;
+        }
         return servers;
     }
 
@@ -227,10 +261,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return id;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** {@code count} distinct free loopback ports: every socket is held until all are chosen. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                socket.setReuseAddress(true);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
     }
 }
