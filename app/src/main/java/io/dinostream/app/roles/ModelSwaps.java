@@ -174,11 +174,6 @@ public final class ModelSwaps implements AutoCloseable {
         return Optional.ofNullable(lastProgress);
     }
 
-    /** The versions whose lanes run in this process now. */
-    public synchronized Set<String> laneVersions() {
-        return Set.copyOf(lanes.keySet());
-    }
-
     private void stepLogged() {
         try {
             step();
@@ -360,11 +355,15 @@ public final class ModelSwaps implements AutoCloseable {
         if (gate == null) {
             return true;
         }
-        QualityGate.Verdict verdict = verdicts.computeIfAbsent(
-                lane.version(), v -> gate.judge(lane.model(), serving.current().embedder()));
-        if (!verdict.passed()) {
-            LOG.warn("model swap to {} held: {}", lane.version(), verdict.describe());
-        }
+        QualityGate.Verdict verdict = verdicts.computeIfAbsent(lane.version(), v -> {
+            QualityGate.Verdict judged =
+                    gate.judge(lane.model(), serving.current().embedder());
+            if (!judged.passed()) {
+                // once, when judged: the verdict stands, and the registry's progress carries it
+                LOG.warn("model swap to {} held: {}", v, judged.describe());
+            }
+            return judged;
+        });
         return verdict.passed();
     }
 
