@@ -170,14 +170,7 @@ public final class EvalCommand implements Command {
     private static TrainConfig presetOrRecipe(String nameOrFile) throws Exception {
         Path file = Path.of(nameOrFile);
         if (nameOrFile.endsWith(".json") || Files.isRegularFile(file)) {
-            if (!Files.isRegularFile(file)) {
-                throw new UsageException("random:" + nameOrFile + ": no such recipe file");
-            }
-            try {
-                return TrainConfig.fromJson(Files.readString(file));
-            } catch (RuntimeException e) {
-                throw new UsageException("random:" + nameOrFile + ": not a training config: " + e.getMessage());
-            }
+            return TrainCommand.readRecipe("random:" + nameOrFile, file);
         }
         return TrainConfig.preset(nameOrFile);
     }

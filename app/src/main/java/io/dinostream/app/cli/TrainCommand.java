@@ -228,14 +228,18 @@ public final class TrainCommand implements Command {
         if (args.option(presetOption, null) != null) {
             throw new UsageException("--" + presetOption + " and --recipe exclude each other");
         }
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new UsageException("--recipe " + file + ": no such file");
+        return readRecipe("--recipe " + file, Path.of(file));
+    }
+
+    /** A resolved training config file (a run's config.json, perhaps edited); usage errors begin with {@code what}. */
+    static TrainConfig readRecipe(String what, Path file) throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(what + ": no such file");
         }
         try {
-            return TrainConfig.fromJson(Files.readString(path));
+            return TrainConfig.fromJson(Files.readString(file));
         } catch (RuntimeException e) {
-            throw new UsageException("--recipe " + file + ": not a training config: " + e.getMessage());
+            throw new UsageException(what + ": not a training config: " + e.getMessage());
         }
     }
 
