@@ -145,6 +145,16 @@ class TrainingCommandsTest {
         assertEquals(0.2, saved.crops().localScaleMin());
         assertEquals(8, saved.optim().batchSize(), "options still apply on top of the recipe");
 
+        List<String> resume = concat(train.subList(0, train.size() - 1), "2");
+        String resumed = run(resume);
+        assertTrue(resumed.contains("stopped after 2 iterations"), "the same command line resumes: " + resumed);
+        assertEquals(
+                2,
+                Main.run(concat(resume.subList(0, resume.size() - 1), "3", "--seed", "7")),
+                "a resumed run refuses a change on top of its recipe");
+        Files.writeString(recipe, preset.toJson());
+        assertEquals(2, Main.run(concat(resume.subList(0, resume.size() - 1), "3")), "an edited recipe");
+
         assertEquals(2, Main.run(concat(train, "--preset", "fmnist-vit-tiny")), "--preset and --recipe together");
         assertEquals(
                 2,

@@ -61,7 +61,7 @@ public final class DistillCommand implements Command {
             throw new UsageException("no such teacher weights file: " + teacherPath);
         }
         Path runDir = Path.of(out);
-        TrainConfig config = TrainCommand.resolveConfig(args, runDir, "student-preset", "fmnist-vit-micro");
+        TrainConfig config = TrainCommand.resolveConfig(args, runDir, "student-preset", "fmnist-vit-micro", true);
         DistillationSetup setup = DistillationSetup.load(teacherPath, config.head());
         if (Checkpoint.find(runDir).isEmpty()) {
             config = new TrainConfig(

@@ -159,9 +159,19 @@ public final class TrainCommand implements Command {
     /**
      * The checkpoint's config when resuming, else the preset with the options applied. A resumed run
      * accepts the options it was started with (so the same command line continues it, as the retrain loop
-     * does) and refuses any that would change it.
+     * does, {@code --recipe} included) and refuses any that would change it.
      */
     static TrainConfig resolveConfig(Args args, Path runDir, String presetOption, String defaultPreset)
+            throws Exception {
+        return resolveConfig(args, runDir, presetOption, defaultPreset, false);
+    }
+
+    /**
+     * As {@link #resolveConfig(Args, Path, String, String)}; with {@code headFromTeacher} (distillation, whose
+     * head is the teacher's) a recipe's head is not compared with the saved one.
+     */
+    static TrainConfig resolveConfig(
+            Args args, Path runDir, String presetOption, String defaultPreset, boolean headFromTeacher)
             throws Exception {
         Optional<Path> checkpoint = Checkpoint.find(runDir);
         if (checkpoint.isPresent()) {
@@ -175,9 +185,25 @@ public final class TrainCommand implements Command {
             savedValues.put("seed", c -> (int) c.seed());
             savedValues.put("centering", c -> c.loss().centering());
             savedValues.put("teacher-temp", c -> c.loss().teacherTemp());
-            if (args.option("recipe", null) != null) {
-                throw new UsageException("--recipe cannot change a run that has a checkpoint (" + checkpoint.get()
-                        + "); use a new --out");
+            String recipe = args.option("recipe", null);
+            if (recipe != null) {
+                // The recipe names every setting, so the command line must resolve to exactly the saved config.
+                TrainConfig fresh = freshConfig(args, presetOption, defaultPreset);
+                if (headFromTeacher) {
+                    fresh = new TrainConfig(
+                            fresh.preset(),
+                            fresh.model(),
+                            saved.head(),
+                            fresh.crops(),
+                            fresh.loss(),
+                            fresh.optim(),
+                            fresh.seed());
+                }
+                if (!fresh.equals(saved)) {
+                    throw new UsageException("--recipe " + recipe + " with these options differs from the config of "
+                            + "the run that has a checkpoint (" + checkpoint.get() + "); use a new --out");
+                }
+                return saved;
             }
             for (Map.Entry<String, java.util.function.Function<TrainConfig, Object>> option : savedValues.entrySet()) {
                 String given = args.option(option.getKey(), null);
@@ -189,6 +215,11 @@ public final class TrainCommand implements Command {
             }
             return saved;
         }
+        return freshConfig(args, presetOption, defaultPreset);
+    }
+
+    /** The preset or recipe with the command line's options applied: the config a new run starts with. */
+    private static TrainConfig freshConfig(Args args, String presetOption, String defaultPreset) throws Exception {
         TrainConfig config = baseConfig(args, presetOption, defaultPreset);
         TrainConfig.OptimSpec o = config.optim();
         config = config.withRun(
@@ -265,14 +296,16 @@ public final class TrainCommand implements Command {
             System.err.printf(
                     Locale.ROOT,
                     "%nepoch %d: loss %.4f (dino local %.4f, global %.4f, koleo %.4f, ibot %.4f)"
-                            + " k-NN top-1 %.2f%% %.0f img/s %.0f s%n",
+                            + " %s %.0f img/s %.0f s%n",
                     m.epoch(),
                     m.loss(),
                     m.dinoLocal(),
                     m.dinoGlobal(),
                     m.koleo(),
                     m.ibot(),
-                    m.knnTop1(),
+                    Double.isNaN(m.knnTop1())
+                            ? "no k-NN"
+                            : String.format(Locale.ROOT, "k-NN top-1 %.2f%%", m.knnTop1()),
                     m.imagesPerSecond(),
                     m.seconds());
         }
