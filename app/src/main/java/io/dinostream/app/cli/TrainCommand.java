@@ -177,14 +177,6 @@ public final class TrainCommand implements Command {
         if (checkpoint.isPresent()) {
             TrainConfig saved = Checkpoint.config(checkpoint.get());
             System.err.println("resuming from " + checkpoint.get() + " with its saved config");
-            Map<String, java.util.function.Function<TrainConfig, Object>> savedValues = new LinkedHashMap<>();
-            savedValues.put(presetOption, c -> c.preset());
-            savedValues.put("epochs", c -> c.optim().epochs());
-            savedValues.put("batch-size", c -> c.optim().batchSize());
-            savedValues.put("images-per-epoch", c -> c.optim().imagesPerEpoch());
-            savedValues.put("seed", c -> (int) c.seed());
-            savedValues.put("centering", c -> c.loss().centering());
-            savedValues.put("teacher-temp", c -> c.loss().teacherTemp());
             String recipe = args.option("recipe", null);
             if (recipe != null) {
                 // The recipe names every setting, so the command line must resolve to exactly the saved config.
@@ -205,6 +197,14 @@ public final class TrainCommand implements Command {
                 }
                 return saved;
             }
+            Map<String, java.util.function.Function<TrainConfig, Object>> savedValues = new LinkedHashMap<>();
+            savedValues.put(presetOption, c -> c.preset());
+            savedValues.put("epochs", c -> c.optim().epochs());
+            savedValues.put("batch-size", c -> c.optim().batchSize());
+            savedValues.put("images-per-epoch", c -> c.optim().imagesPerEpoch());
+            savedValues.put("seed", c -> (int) c.seed());
+            savedValues.put("centering", c -> c.loss().centering());
+            savedValues.put("teacher-temp", c -> c.loss().teacherTemp());
             for (Map.Entry<String, java.util.function.Function<TrainConfig, Object>> option : savedValues.entrySet()) {
                 String given = args.option(option.getKey(), null);
                 Object was = option.getValue().apply(saved);
