@@ -3,8 +3,9 @@ package io.dinostream.app.cli;
 import java.io.PrintStream;
 
 /**
- * A one-line progress bar on a terminal ({@code [#####.....] 512/1000 51% 230/s}). When the output is
- * not a terminal it prints a plain line at most every few seconds instead of redrawing.
+ * A one-line progress bar on a terminal ({@code [#####.....] 512/1000 51% 230/s eta 2s}). When the output
+ * is not a terminal it prints a plain line at most every few seconds instead of redrawing. The rate and
+ * the time left count only the work done since the bar started, so a resumed job shows its real speed.
  */
 public final class ProgressBar {
     private static final int WIDTH = 30;
@@ -15,9 +16,10 @@ public final class ProgressBar {
     private final boolean terminal;
     private final String unit;
     private final double divisor;
-    private final long startNanos = System.nanoTime();
+    private long startNanos;
     private long lastPrintNanos;
     private long lastValue = -1;
+    private long firstValue = -1;
 
     public ProgressBar(PrintStream out, String label, long total) {
         this(out, label, total, "", 1);
@@ -51,20 +53,27 @@ public final class ProgressBar {
         }
         lastPrintNanos = now;
         lastValue = done;
+        if (firstValue < 0) {
+            // The first update marks where this bar's work began (more than zero when a job resumes).
+            firstValue = done;
+            startNanos = now;
+        }
         double seconds = Math.max((now - startNanos) / 1e9, 1e-3);
+        double rate = (done - firstValue) / seconds;
         int filled = (int) (WIDTH * Math.min(done, total) / total);
         String line = divisor == 1
                 ? String.format(
-                        "%s [%s%s] %d/%d %3d%% %.0f/s",
+                        "%s [%s%s] %d/%d %3d%% %.0f/s%s",
                         label,
                         "#".repeat(filled),
                         ".".repeat(WIDTH - filled),
                         done,
                         total,
                         100 * done / total,
-                        done / seconds)
+                        rate,
+                        timeLeft(done, rate))
                 : String.format(
-                        "%s [%s%s] %.1f/%.1f%s %3d%% %.1f%s/s",
+                        "%s [%s%s] %.1f/%.1f%s %3d%% %.1f%s/s%s",
                         label,
                         "#".repeat(filled),
                         ".".repeat(WIDTH - filled),
@@ -72,8 +81,9 @@ public final class ProgressBar {
                         total / divisor,
                         unit,
                         100 * done / total,
-                        done / divisor / seconds,
-                        unit);
+                        rate / divisor,
+                        unit,
+                        timeLeft(done, rate));
         if (!detail.isEmpty()) {
             line = line + " " + detail;
         }
@@ -86,6 +96,25 @@ public final class ProgressBar {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** {@code " eta 1h02m"}, or nothing before there is a rate to go by or after the end. */
+    private String timeLeft(long done, double rate) {
+        if (rate <= 0 || done >= total) {
+            return "";
+        }
+        return " eta " + formatDuration((long) Math.ceil((total - done) / rate));
+    }
+
+    /** 42s, 7m05s or 1h02m: short enough for the bar, precise enough to plan by. */
+    static String formatDuration(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
     }
 
     /** Ends the bar's line, if it is still open, after a stop short of the total. */
