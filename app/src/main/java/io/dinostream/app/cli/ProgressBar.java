@@ -1,6 +1,7 @@
 package io.dinostream.app.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * A one-line progress bar on a terminal ({@code [#####.....] 512/1000 51% 230/s eta 2s}). When the output
@@ -63,14 +64,14 @@ public final class ProgressBar {
         int filled = (int) (WIDTH * Math.min(done, total) / total);
         String line = divisor == 1
                 ? String.format(
-                        "%s [%s%s] %d/%d %3d%% %.0f/s%s",
+                        "%s [%s%s] %d/%d %3d%% %s/s%s",
                         label,
                         "#".repeat(filled),
                         ".".repeat(WIDTH - filled),
                         done,
                         total,
                         100 * done / total,
-                        rate,
+                        formatRate(rate),
                         timeLeft(done, rate))
                 : String.format(
                         "%s [%s%s] %.1f/%.1f%s %3d%% %.1f%s/s%s",
@@ -96,6 +97,11 @@ public final class ProgressBar {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** Whole numbers, except below 10/s where they would round to 0 or 1 (a training step takes seconds). */
+    static String formatRate(double rate) {
+        return String.format(Locale.ROOT, rate < 10 ? "%.2f" : "%.0f", rate);
     }
 
     /** {@code " eta 1h02m"}, or nothing before there is a rate to go by or after the end. */

@@ -24,11 +24,17 @@ class ProgressBarTest {
 
         String[] lines = buffer.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(2, lines.length, buffer.toString(StandardCharsets.UTF_8));
-        Matcher last = Pattern.compile(" (\\d+)/s").matcher(lines[1]);
+        Matcher last = Pattern.compile(" ([\\d.]+)/s").matcher(lines[1]);
         assertTrue(last.find(), lines[1]);
         // 1,000 items in at least 50 ms: at most 20,000/s. Counting the resumed million gives ~20 million/s.
-        long rate = Long.parseLong(last.group(1));
+        double rate = Double.parseDouble(last.group(1));
         assertTrue(rate > 0 && rate <= 20_000, "rate " + rate);
+    }
+
+    @Test
+    void slowRatesKeepTwoDecimals() {
+        assertEquals("0.63", ProgressBar.formatRate(0.632));
+        assertEquals("230", ProgressBar.formatRate(230.4));
     }
 
     @Test
