@@ -68,13 +68,23 @@ public final class TrainBenchmark {
 
     public static Result run(TrainConfig config, ImageDataset data, int warmup, int steps, Consumer<String> log)
             throws Exception {
-        BatchBuilder batches = new BatchBuilder(data, config);
+        return run(RunSetup.selfSupervised(), config, data, warmup, steps, log);
+    }
+
+    /**
+     * As {@link #run(TrainConfig, ImageDataset, int, int, Consumer)}, for any run: {@code setup} is
+     * self-supervised training or a distillation (whose teacher's forward is then the TEACHER phase).
+     */
+    public static Result run(
+            RunSetup setup, TrainConfig config, ImageDataset data, int warmup, int steps, Consumer<String> log)
+            throws Exception {
+        BatchBuilder batches = new BatchBuilder(data, config, setup.wholeCrops());
         Schedules schedules = new Schedules(config, batches.iterationsPerEpoch());
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             String device = manager.getDevice().toString();
             log.accept("device " + device + ", "
                     + config.model().toDinoV2Config(config.preset()).summary());
-            try (SslMetaArch arch = RunSetup.selfSupervised().create(manager, config)) {
+            try (SslMetaArch arch = setup.create(manager, config)) {
                 StepTimer timer = new StepTimer();
                 long augmentNanos = 0;
                 long bareNanos = 0;

@@ -10,6 +10,8 @@ import io.dinostream.bench.TrainBenchmark;
 import io.dinostream.common.files.FileTrees;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.FashionMnistImages;
+import io.dinostream.trainer.distill.DistillationSetup;
+import io.dinostream.trainer.train.RunSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,8 @@ public final class BenchCommand implements Command {
                                             [--seconds 10] [--rate 500] [--soak-seconds 0] [--hold-seconds 0]
                                             [--output FILE]
                        dinostream bench pipeline [--images 2000] [--freshness-seconds 30] [--output FILE]
-                       dinostream bench train [--preset fmnist-vit-tiny] [--batch-size N] [--steps 20] [--output FILE]
+                       dinostream bench train [--preset fmnist-vit-tiny | --recipe R.json] [--teacher W.safetensors]
+                                             [--batch-size N] [--steps 20] [--output FILE]
                        dinostream bench curate [--sizes 100000,1000000] [--dim 96] [--duplicates 0.05]
                                                [--levels K[,K2]] [--heap 4g] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
@@ -64,6 +67,8 @@ public final class BenchCommand implements Command {
                 second, the time of each phase of a step, and the share outside the student's forward and
                 backward; the reference is the bare student backbone's forward and backward on the same
                 crops, in the same run. The engine's default device is used (a GPU when the engine has one).
+                With --teacher, the steps are distillation steps from that teacher (as dinostream distill;
+                the teacher's forward is the 'teacher' phase).
 
                 curate: the curation pipeline (near-duplicate removal at cosine 0.98, hierarchical k-means
                 with --levels or the pipeline's default levels, balanced sampling to half the pool) on
@@ -153,18 +158,29 @@ public final class BenchCommand implements Command {
     }
 
     private static int train(Args args) throws Exception {
-        TrainConfig preset = TrainConfig.preset(args.option("preset", "fmnist-vit-tiny"));
-        TrainConfig config = preset.withRun(
-                preset.optim().epochs(),
-                args.intOption("batch-size", preset.optim().batchSize(), 2, 65_536),
-                0);
+        String recipe = args.option("recipe", null);
+        TrainConfig base = recipe != null
+                ? TrainCommand.readRecipe("--recipe " + recipe, Path.of(recipe))
+                : TrainConfig.preset(args.option("preset", "fmnist-vit-tiny"));
+        TrainConfig config = base.withRun(
+                base.optim().epochs(), args.intOption("batch-size", base.optim().batchSize(), 2, 65_536), 0);
+        RunSetup setup = RunSetup.selfSupervised();
+        String teacher = args.option("teacher", null);
+        if (teacher != null) {
+            DistillationSetup distillation = DistillationSetup.load(Path.of(teacher), config.head());
+            config = config.withHead(distillation.headSpec());
+            setup = distillation;
+            System.err.println("distillation from " + distillation.describe());
+        }
         int steps = args.intOption("steps", 20, 1, 100_000);
         TrainBenchmark.Result r = TrainBenchmark.run(
-                config, FashionMnistImages.load("train"), 3, steps, line -> System.err.println(line));
+                setup, config, FashionMnistImages.load("train"), 3, steps, line -> System.err.println(line));
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,
-                "## bench train (%d cores, %s, batch %d, %d steps)%n%n",
+                "## bench train (%s%s, %d cores, %s, batch %d, %d steps)%n%n",
+                config.preset(),
+                teacher == null ? "" : ", distillation",
                 Runtime.getRuntime().availableProcessors(),
                 r.device(),
                 r.batchSize(),
@@ -323,6 +339,8 @@ public final class BenchCommand implements Command {
                         "preset",
                         "batch-size",
                         "steps",
+                        "recipe",
+                        "teacher",
                         "sizes",
                         "duplicates",
                         "levels",

@@ -64,14 +64,7 @@ public final class DistillCommand implements Command {
         TrainConfig config = TrainCommand.resolveConfig(args, runDir, "student-preset", "fmnist-vit-micro", true);
         DistillationSetup setup = DistillationSetup.load(teacherPath, config.head());
         if (Checkpoint.find(runDir).isEmpty()) {
-            config = new TrainConfig(
-                    config.preset(),
-                    config.model(),
-                    setup.headSpec(),
-                    config.crops(),
-                    config.loss(),
-                    config.optim(),
-                    config.seed());
+            config = config.withHead(setup.headSpec());
         }
         System.err.println("teacher: " + setup.describe());
         long teacherParameters = setup.teacherConfig().parameterCount();

@@ -88,7 +88,7 @@ public final class BatchBuilder {
         });
         TrainConfig.LossSpec loss = config.loss();
         BatchMasks masks = wholeCrops
-                ? allPatches(2 * b)
+                ? distillationPatches(2 * b, loss.distillIbotPatches(), new Random(mix(seed, iteration, -1)))
                 : BatchMasks.draw(
                         2 * b,
                         masking,
@@ -99,12 +99,29 @@ public final class BatchBuilder {
         return new SslBatch(b, global, c.globalSize(), local, c.localCrops(), c.localSize(), masks);
     }
 
-    private BatchMasks allPatches(int crops) {
-        boolean[][] all = new boolean[crops][masking.patches()];
-        for (boolean[] row : all) {
-            java.util.Arrays.fill(row, true);
+    /**
+     * The patches distillation's iBOT loss compares: every patch of every global crop, or {@code perCrop}
+     * of them drawn at random in each crop (nothing is hidden from the student either way).
+     */
+    private BatchMasks distillationPatches(int crops, int perCrop, Random random) {
+        int patches = masking.patches();
+        boolean[][] selected = new boolean[crops][patches];
+        for (boolean[] row : selected) {
+            if (perCrop == 0 || perCrop >= patches) {
+                java.util.Arrays.fill(row, true);
+            } else {
+                // A partial Fisher-Yates shuffle: the first perCrop positions are a uniform sample.
+                int[] positions = IntStream.range(0, patches).toArray();
+                for (int i = 0; i < perCrop; i++) {
+                    int j = i + random.nextInt(patches - i);
+                    int t = positions[i];
+                    positions[i] = positions[j];
+                    positions[j] = t;
+                    row[positions[i]] = true;
+                }
+            }
         }
-        return BatchMasks.of(all);
+        return BatchMasks.of(selected);
     }
 
     /** The epoch's order of the first {@code imagesPerEpoch} of a seeded permutation of the dataset. */

@@ -82,7 +82,8 @@ class TrainConfigTest {
                 l.centerMomentum(),
                 l.maskRatioMin(),
                 l.maskRatioMax(),
-                l.maskProbability()));
+                l.maskProbability(),
+                l.distillIbotPatches()));
         Schedules s = new Schedules(config, 100);
         assertEquals(0, s.at(0).lr(), 1e-12);
         assertEquals(0, s.at(99).lastLayerLr(), 0);
