@@ -70,9 +70,17 @@ class TrainingCommandsTest {
                 "16",
                 "--images-per-epoch",
                 "32",
+                "--ibot-patches",
+                "4",
                 "--eval-data",
                 "none"));
         assertTrue(distilled.contains("finished after 2 iterations"), distilled);
+        // iBOT compared 4 of each crop's 16 patches, as the saved config says.
+        assertEquals(
+                4,
+                TrainConfig.fromJson(Files.readString(student.resolve("config.json")))
+                        .loss()
+                        .distillIbotPatches());
         try (DinoV2Model model = DinoV2Model.load(student.resolve("model.safetensors"))) {
             assertEquals(48, model.embedDim());
         }

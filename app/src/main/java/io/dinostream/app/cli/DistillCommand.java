@@ -27,7 +27,7 @@ public final class DistillCommand implements Command {
                                           --data fashion-mnist:train --out runs/Y [--epochs N] [--batch-size N]
 
                 Trains the student to reproduce the frozen teacher's DINO and iBOT outputs on multi-crops
-                (no masking, no stochastic depth, iBOT on every patch of the global crops, KoLeo), and
+                (no masking, no stochastic depth, iBOT on the patches of the global crops, KoLeo), and
                 keeps the EMA of the student as the result: runs/Y/model.safetensors. The teacher is any
                 weights file the embedder loads; when it is a dinostream run's model.safetensors its
                 trained DINO head (from the run's checkpoint) gives the targets, otherwise a frozen random
@@ -37,6 +37,9 @@ public final class DistillCommand implements Command {
                   --teacher FILE         the teacher's weights (required)
                   --student-preset NAME  %s (default fmnist-vit-micro)
                   --out DIR              the run directory (required); running again resumes
+                  --ibot-patches N       iBOT compares N random patches of each global crop per step
+                                         instead of every patch (0, the default): on a fine patch grid
+                                         the heads on every patch cost most of a CPU step
                   --data, --epochs, --batch-size, --images-per-epoch, --seed, --eval-data, --eval-bank, --eval-bank-data,
                   --eval-queries, --stop-after, --teacher-temp, --recipe   as for dinostream train
                 """
@@ -46,7 +49,7 @@ public final class DistillCommand implements Command {
     @Override
     public int run(List<String> rawArgs) throws Exception {
         List<String> options = new java.util.ArrayList<>(TrainCommand.RUN_OPTIONS);
-        options.addAll(List.of("teacher", "student-preset"));
+        options.addAll(List.of("teacher", "student-preset", "ibot-patches"));
         Args args = Args.parse(rawArgs, options, List.of(), Map.of());
         if (!args.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + args.positional().get(0));

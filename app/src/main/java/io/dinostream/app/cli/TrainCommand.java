@@ -182,14 +182,7 @@ public final class TrainCommand implements Command {
                 // The recipe names every setting, so the command line must resolve to exactly the saved config.
                 TrainConfig fresh = freshConfig(args, presetOption, defaultPreset);
                 if (headFromTeacher) {
-                    fresh = new TrainConfig(
-                            fresh.preset(),
-                            fresh.model(),
-                            saved.head(),
-                            fresh.crops(),
-                            fresh.loss(),
-                            fresh.optim(),
-                            fresh.seed());
+                    fresh = fresh.withHead(saved.head());
                 }
                 if (!fresh.equals(saved)) {
                     throw new UsageException("--recipe " + recipe + " with these options differs from the config of "
@@ -205,6 +198,7 @@ public final class TrainCommand implements Command {
             savedValues.put("seed", c -> (int) c.seed());
             savedValues.put("centering", c -> c.loss().centering());
             savedValues.put("teacher-temp", c -> c.loss().teacherTemp());
+            savedValues.put("ibot-patches", c -> c.loss().distillIbotPatches());
             for (Map.Entry<String, java.util.function.Function<TrainConfig, Object>> option : savedValues.entrySet()) {
                 String given = args.option(option.getKey(), null);
                 Object was = option.getValue().apply(saved);
@@ -234,6 +228,10 @@ public final class TrainCommand implements Command {
         String centering = args.option("centering", null);
         if (centering != null) {
             config = config.withCentering(centering);
+        }
+        if (args.option("ibot-patches", null) != null) { // distill's option
+            config =
+                    config.withLoss(config.loss().withDistillIbotPatches(args.intOption("ibot-patches", 0, 0, 65_536)));
         }
         return config;
     }

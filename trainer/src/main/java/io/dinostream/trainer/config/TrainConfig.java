@@ -147,6 +147,24 @@ public record TrainConfig(
                     distillIbotPatches);
         }
 
+        /** A copy comparing {@code patches} random patches per global crop in distillation (0: every patch). */
+        public LossSpec withDistillIbotPatches(int patches) {
+            return new LossSpec(
+                    dinoWeight,
+                    ibotWeight,
+                    koleoWeight,
+                    studentTemp,
+                    teacherTemp,
+                    warmupTeacherTemp,
+                    teacherTempWarmupEpochs,
+                    centering,
+                    centerMomentum,
+                    maskRatioMin,
+                    maskRatioMax,
+                    maskProbability,
+                    patches);
+        }
+
         /** A copy with a constant teacher temperature (warm-up from and to {@code temperature}). */
         public LossSpec withTeacherTemp(double temperature) {
             if (!(temperature > 0)) {
