@@ -12,6 +12,7 @@ import io.dinostream.trainer.train.SslTrainer;
 import io.dinostream.trainer.train.TrainListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +79,8 @@ public final class TrainCommand implements Command {
                   --eval-bank-data SPEC  labelled images for the k-NN bank (default: the training data
                                          when labelled, else fashion-mnist:train)
                   --eval-queries N       query images (default 2000)
-                  --stop-after N         stop after N iterations in total, with a checkpoint (to resume later)
+                  --stop-after N         stop after N iterations in total, with a checkpoint (to resume later);
+                                         SIGTERM or Ctrl-C also stops after the current step with a checkpoint
                   --init W.safetensors   start student and teacher backbones from these weights (a model of
                                          the preset's architecture, e.g. the current teacher), heads fresh
                 """
@@ -128,12 +130,16 @@ public final class TrainCommand implements Command {
         }
         long stopAfter = args.intOption("stop-after", 0, 0, Integer.MAX_VALUE);
         ProgressListener listener = new ProgressListener();
-        SslTrainer.Result result = new SslTrainer(config, data, runDir, evaluation, stopAfter, setup).run(listener);
-        if (listener.bar != null) {
-            listener.bar.finish();
+        SslTrainer trainer = new SslTrainer(config, data, runDir, evaluation, stopAfter, setup);
+        // The summary is printed inside: on SIGTERM the JVM exits as soon as this block is left.
+        try (StopOnShutdown stop = new StopOnShutdown(what, trainer::requestStop, Duration.ofMinutes(5))) {
+            SslTrainer.Result result = trainer.run(listener);
+            if (listener.bar != null) {
+                listener.bar.finish();
+            }
+            System.out.println((result.finished() ? "finished" : "stopped") + " after " + result.iterations()
+                    + " iterations; model: " + result.model() + ", curves: " + runDir.resolve("curves.png"));
         }
-        System.out.println((result.finished() ? "finished" : "stopped") + " after " + result.iterations()
-                + " iterations; model: " + result.model() + ", curves: " + runDir.resolve("curves.png"));
         return 0;
     }
 

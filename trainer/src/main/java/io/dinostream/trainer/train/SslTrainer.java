@@ -45,6 +45,7 @@ public final class SslTrainer {
     private final KnnEvaluation evaluation;
     private final long stopAfter;
     private final RunSetup setup;
+    private volatile boolean stopRequested;
 
     /**
      * @param evaluation the per-epoch k-NN evaluation, or null for none
@@ -72,6 +73,14 @@ public final class SslTrainer {
 
     /** The outcome: the metrics of every finished epoch and where the model is. */
     public record Result(List<EpochMetrics> metrics, long iterations, Path model, boolean finished) {}
+
+    /**
+     * Asks a running {@link #run} to stop after the step in progress, with a checkpoint there, as
+     * {@code stopAfter} would have: resuming continues exactly. Callable from any thread (a shutdown hook).
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
 
     public Result run(TrainListener listener) throws IOException {
         Files.createDirectories(runDir);
@@ -101,6 +110,7 @@ public final class SslTrainer {
                 long startNanos = System.nanoTime();
                 long epochStartNanos = startNanos;
                 Future<SslBatch> next = start < end ? prefetch.submit(batchTask(batches, start)) : null;
+                long done = start;
                 for (long i = start; i < end; i++) {
                     SslBatch batch = get(next);
                     next = i + 1 < end ? prefetch.submit(batchTask(batches, i + 1)) : null;
@@ -152,7 +162,9 @@ public final class SslTrainer {
                         plot(metrics);
                         epochStartNanos = System.nanoTime();
                     }
-                    if (epochEnd || i + 1 == end) {
+                    done = i + 1;
+                    boolean stopNow = stopRequested && done < end;
+                    if (epochEnd || done == end || stopNow) {
                         Checkpoint.save(
                                 runDir,
                                 config,
@@ -163,13 +175,16 @@ public final class SslTrainer {
                                         arch.targets().centres(),
                                         metrics));
                     }
+                    if (stopNow) {
+                        break;
+                    }
                 }
                 log.close();
                 Path model = runDir.resolve("model.safetensors");
-                if (end > start && !Files.exists(model)) {
+                if (done > start && !Files.exists(model)) {
                     exportTeacher(arch, backboneConfig);
                 }
-                return new Result(metrics, end, model, end == total);
+                return new Result(metrics, done, model, done == total);
             }
         } finally {
             prefetch.shutdownNow();

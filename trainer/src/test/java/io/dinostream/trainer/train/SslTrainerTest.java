@@ -11,6 +11,8 @@ import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.FashionMnistImages;
 import io.dinostream.trainer.data.ImageDataset;
 import io.dinostream.trainer.eval.KnnEvaluation;
+import io.dinostream.trainer.ssl.StepLosses;
+import io.dinostream.trainer.ssl.StepSchedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +68,45 @@ class SslTrainerTest {
      * Each epoch gives metrics with a k-NN accuracy, a checkpoint with the resolved config, a curves PNG
      * and a model file that the embedder loads and that is the teacher's backbone.
      */
+    /**
+     * A stop requested from another thread (what SIGTERM's shutdown hook does) ends the run after the step
+     * in progress, mid-epoch, with a checkpoint there; running again gives the uninterrupted loss curve.
+     */
+    @Test
+    void aRequestedStopCheckpointsTheCurrentStep(@TempDir Path dir) throws Exception {
+        TrainConfig config = TinyRuns.config();
+        Path whole = dir.resolve("whole");
+        new SslTrainer(config, train, whole, null, 0).run(TrainListener.silent());
+        Path stopped = dir.resolve("stopped");
+        SslTrainer[] trainer = new SslTrainer[1];
+        trainer[0] = new SslTrainer(config, train, stopped, null, 0);
+        SslTrainer.Result first = trainer[0].run(new TrainListener() {
+            @Override
+            public void onStep(long i, long total, StepLosses l, StepSchedule s, double imagesPerSecond) {
+                if (i == 4) {
+                    // From another thread, as a shutdown hook would, while the run goes on.
+                    Thread t = new Thread(trainer[0]::requestStop);
+                    t.start();
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics metrics) {}
+        });
+        assertFalse(first.finished());
+        assertEquals(5, first.iterations(), "stops after the step in progress (iteration 5 of 8, mid-epoch 2)");
+        assertEquals(5, LossLog.read(stopped.resolve("losses.csv")).size());
+        SslTrainer.Result rest = new SslTrainer(config, train, stopped, null, 0).run(TrainListener.silent());
+        assertTrue(rest.finished());
+        assertEquals(
+                Files.readAllLines(whole.resolve("losses.csv")), Files.readAllLines(stopped.resolve("losses.csv")));
+    }
+
     @Test
     void epochsLeaveCheckpointMetricsCurvesAndALoadableModel(@TempDir Path dir) throws Exception {
         TrainConfig config = TinyRuns.config();
