@@ -23,21 +23,26 @@ final class ServeProcess {
         this.process = process;
     }
 
-    /**
-     * Starts {@code serve} with {@code args} (roles, ports, data directory and the rest) and waits until it
-     * says it is serving.
-     */
-    static ServeProcess start(Path dataDir, String name, Duration timeout, List<String> args) throws Exception {
-        Files.createDirectories(dataDir);
+    /** {@code dinostream COMMAND} in a JVM of its own on the test classpath (1 GB heap, DJL offline). */
+    static List<String> dinostreamCommand(String command) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
+        return new ArrayList<>(List.of(
                 javaBin,
                 "-Xmx1g",
                 "-Dai.djl.offline=true",
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
-                "serve"));
+                command));
+    }
+
+    /**
+     * Starts {@code serve} with {@code args} (roles, ports, data directory and the rest) and waits until it
+     * says it is serving.
+     */
+    static ServeProcess start(Path dataDir, String name, Duration timeout, List<String> args) throws Exception {
+        Files.createDirectories(dataDir);
+        List<String> command = dinostreamCommand("serve");
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("DJL_OFFLINE", "true");

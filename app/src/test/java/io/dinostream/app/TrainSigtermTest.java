@@ -23,27 +23,21 @@ class TrainSigtermTest {
     void sigtermCheckpointsTheStepInProgress(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         Path log = dir.resolve("train.log");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(
-                        javaBin,
-                        "-Xmx1g",
-                        "-Dai.djl.offline=true",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "train",
-                        "--preset",
-                        "fmnist-vit-tiny",
-                        "--out",
-                        run.toString(),
-                        "--epochs",
-                        "100",
-                        "--batch-size",
-                        "16",
-                        "--images-per-epoch",
-                        "64",
-                        "--eval-data",
-                        "none")
+        List<String> command = ServeProcess.dinostreamCommand("train");
+        command.addAll(List.of(
+                "--preset",
+                "fmnist-vit-tiny",
+                "--out",
+                run.toString(),
+                "--epochs",
+                "100",
+                "--batch-size",
+                "16",
+                "--images-per-epoch",
+                "64",
+                "--eval-data",
+                "none"));
+        Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
