@@ -21,6 +21,22 @@ class TrainConfigTest {
         assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson("{\"preset\": 3}"));
     }
 
+    /**
+     * The patch-4 presets are the configs their documented runs saved (copies of those runs' config.json,
+     * written before distillIbotPatches existed in the teacher's case: a missing field reads as 0).
+     */
+    @Test
+    void patch4PresetsAreTheConfigsOfTheirRuns() throws Exception {
+        for (String name : java.util.List.of("fmnist-vit-tiny-p4", "fmnist-vit-micro-p4")) {
+            try (var in = TrainConfigTest.class.getResourceAsStream(name + ".json")) {
+                String saved = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertEquals(TrainConfig.fromJson(saved), TrainConfig.preset(name), name);
+            }
+        }
+        assertEquals(0, TrainConfig.fmnistVitTinyP4().loss().distillIbotPatches());
+        assertEquals(12, TrainConfig.fmnistVitMicroP4().loss().distillIbotPatches());
+    }
+
     /** {@code --teacher-temp}: a constant temperature, warm-up included; nothing else changes. */
     @Test
     void teacherTemperatureOverride() {
