@@ -118,9 +118,9 @@ public final class ProgressBar {
             return seconds + "s";
         }
         if (seconds < 3600) {
-            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
         }
-        return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+        return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
     }
 
     /** Ends the bar's line, if it is still open, after a stop short of the total. */
