@@ -48,7 +48,7 @@ class TrainSigtermTest {
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the trainer did not exit after SIGTERM");
         String output = Files.readString(log);
-        assertTrue(output.contains("stopping training: finishing the current step"), output);
+        assertTrue(output.contains("stopping the run: finishing the current step"), output);
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> crashes = files.filter(p -> p.getFileName().toString().startsWith("hs_err"))
                     .toList();

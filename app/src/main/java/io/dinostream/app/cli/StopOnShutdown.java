@@ -21,7 +21,10 @@ final class StopOnShutdown implements AutoCloseable {
     StopOnShutdown(String what, Runnable stop, Duration grace) {
         hook = new Thread(
                 () -> {
-                    System.err.printf("%nstopping %s: finishing the current step and writing a checkpoint%n", what);
+                    System.err.printf(
+                            "%nstopping %s: finishing the current step and writing a checkpoint (run the same"
+                                    + " command again to resume)%n",
+                            what);
                     stop.run();
                     try {
                         if (!returned.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -31,7 +34,7 @@ final class StopOnShutdown implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 },
-                "dinostream-stop-" + what);
+                "dinostream-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -132,7 +132,7 @@ public final class TrainCommand implements Command {
         ProgressListener listener = new ProgressListener();
         SslTrainer trainer = new SslTrainer(config, data, runDir, evaluation, stopAfter, setup);
         // The summary is printed inside: on SIGTERM the JVM exits as soon as this block is left.
-        try (StopOnShutdown stop = new StopOnShutdown(what, trainer::requestStop, Duration.ofMinutes(5))) {
+        try (StopOnShutdown stop = new StopOnShutdown("the run", trainer::requestStop, Duration.ofMinutes(5))) {
             SslTrainer.Result result = trainer.run(listener);
             if (listener.bar != null) {
                 listener.bar.finish();
