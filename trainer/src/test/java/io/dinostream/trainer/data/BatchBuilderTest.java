@@ -24,40 +24,10 @@ class BatchBuilderTest {
 
     /** Patch 4 on 28 pixels: 49 patches per global crop; batch 8. */
     private static TrainConfig config(int distillIbotPatches) {
-        TrainConfig tiny = TrainConfig.fmnistVitTiny().withRun(2, 8, 64);
-        TrainConfig.LossSpec l = tiny.loss();
-        TrainConfig.ModelSpec m = tiny.model();
-        TrainConfig.CropSpec c = tiny.crops();
-        return new TrainConfig(
-                "p4",
-                new TrainConfig.ModelSpec(
-                        4,
-                        m.embedDim(),
-                        m.depth(),
-                        m.numHeads(),
-                        m.mlpRatio(),
-                        m.imageSize(),
-                        m.dropPathRate(),
-                        m.layerScaleInit()),
-                tiny.head(),
-                new TrainConfig.CropSpec(
-                        28, 12, 2, c.globalScaleMin(), c.globalScaleMax(), c.localScaleMin(), c.localScaleMax()),
-                new TrainConfig.LossSpec(
-                        l.dinoWeight(),
-                        l.ibotWeight(),
-                        l.koleoWeight(),
-                        l.studentTemp(),
-                        l.teacherTemp(),
-                        l.warmupTeacherTemp(),
-                        l.teacherTempWarmupEpochs(),
-                        l.centering(),
-                        l.centerMomentum(),
-                        l.maskRatioMin(),
-                        l.maskRatioMax(),
-                        l.maskProbability(),
-                        distillIbotPatches),
-                tiny.optim(),
-                3);
+        TrainConfig p4 = TrainConfig.fmnistVitTinyP4();
+        return p4.withLoss(p4.loss().withDistillIbotPatches(distillIbotPatches))
+                .withRun(2, 8, 64)
+                .withSeed(3);
     }
 
     @Test
