@@ -6,8 +6,8 @@ package io.dinostream.trainer.train;
  * @param epoch 1-based number of the epoch just finished
  * @param loss mean total loss over the epoch's steps
  * @param knnTop1 k-NN top-1 accuracy of the teacher backbone after the epoch, in percent; NaN if not evaluated
- * @param imagesPerSecond training throughput over the epoch
- * @param seconds wall time of the epoch, evaluation excluded
+ * @param imagesPerSecond training throughput over the epoch (after a mid-epoch resume: over its resumed part)
+ * @param seconds wall time of the epoch, evaluation excluded (after a mid-epoch resume: since the resume)
  */
 public record EpochMetrics(
         int epoch,

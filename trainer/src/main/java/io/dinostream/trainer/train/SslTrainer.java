@@ -109,6 +109,8 @@ public final class SslTrainer {
                 long end = stopAfter > 0 ? Math.min(total, stopAfter) : total;
                 long startNanos = System.nanoTime();
                 long epochStartNanos = startNanos;
+                // Steps of this epoch run by this process: after a mid-epoch resume, fewer than epochLosses.
+                int epochStepsTimed = 0;
                 Future<SslBatch> next = start < end ? prefetch.submit(batchTask(batches, start)) : null;
                 long done = start;
                 for (long i = start; i < end; i++) {
@@ -134,6 +136,7 @@ public final class SslTrainer {
                     }
                     log.append(i, losses);
                     epochLosses.add(losses);
+                    epochStepsTimed++;
                     double seconds = (System.nanoTime() - startNanos) / 1e9;
                     listener.onStep(
                             i,
@@ -153,7 +156,7 @@ public final class SslTrainer {
                                 epochLosses,
                                 schedule,
                                 knn,
-                                epochLosses.size() * (double) config.optim().batchSize() / epochSeconds,
+                                epochStepsTimed * (double) config.optim().batchSize() / epochSeconds,
                                 epochSeconds);
                         metrics.add(m);
                         epochLosses.clear();
@@ -161,6 +164,7 @@ public final class SslTrainer {
                         exportTeacher(arch, backboneConfig);
                         plot(metrics);
                         epochStartNanos = System.nanoTime();
+                        epochStepsTimed = 0;
                     }
                     done = i + 1;
                     boolean stopNow = stopRequested && done < end;
