@@ -12,31 +12,77 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * FAISS through our JavaCPP binding against python3-faiss (the same Debian FAISS build) on the same
- * vector files, index, parameters and threads, in the same run: build time, QPS for one batch of all
- * queries and for single queries, recall@k against exact ground truth. Plus the exact index's scan speed
- * against a memory copy of the same bytes.
+ * vector files, index, parameters and threads, in the same run: build time, QPS for batches and for
+ * single queries, recall@k against exact ground truth. Each case runs {@code repeats} times, Java and
+ * Python alternating, so that drift of the machine hits both sides; the report gives medians and the
+ * spread of the per-repeat ratios. Plus the exact index's scan speed against a memory copy of the same
+ * bytes.
  */
 public final class IndexBenchmark {
     /** What to measure. */
-    public record Options(int base, int dimension, int queries, int k, List<Case> cases, int threads, Path workDir) {}
+    public record Options(
+            int base,
+            int dimension,
+            int queries,
+            int k,
+            List<Case> cases,
+            int threads,
+            int repeats,
+            IndexEvaluation.Timing timing,
+            Path workDir) {}
 
     /** One index: factory string and search parameters ({@code nprobe=16}, {@code efSearch=128}). */
-    public record Case(String factory, String param) {}
+    public record Case(String factory, String param) {
+        /**
+         * Cases from {@code "Flat;HNSW32/efSearch=128;IVF1024,PQ16/nprobe=16"}: cases separated by
+         * {@code ;}, a factory string and its optional parameters by {@code /}.
+         */
+        public static List<Case> parseList(String spec) {
+            List<Case> cases = new ArrayList<>();
+            for (String one : spec.split(";")) {
+                if (one.isBlank()) {
+                    continue;
+                }
+                String[] parts = one.strip().split("/", -1);
+                if (parts.length > 2 || parts[0].isBlank()) {
+                    throw new IllegalArgumentException(
+                            "an index case is FACTORY or FACTORY/PARAMS, e.g. HNSW32/efSearch=128, got '" + one + "'");
+                }
+                String param = parts.length == 2 ? parts[1].strip() : "";
+                SearchParams.parse(param); // fail here, not after an hour of building
+                cases.add(new Case(parts[0].strip(), param));
+            }
+            if (cases.isEmpty()) {
+                throw new IllegalArgumentException("no index cases in '" + spec + "'");
+            }
+            return cases;
+        }
+    }
 
-    /** One index's figures on both sides. */
-    public record Row(Case index, Side java, Side python) {}
+    /** One index's figures on both sides, one {@link Side} per repeat. */
+    public record Row(Case index, List<Side> java, List<Side> python) {}
 
-    /** Figures of one side. */
+    /** Figures of one side in one repeat. */
     public record Side(double buildSeconds, double batchQps, double singleQps, double recall) {}
 
-    /** Everything measured. */
-    public record Result(List<Row> rows, double flatScanBytesPerSecond, double memoryCopyBytesPerSecond) {}
+    /**
+     * Everything measured. The scan rates are the exact (Flat) index's bytes of base vectors per second:
+     * one query at a time (bound by memory bandwidth) and in batches (BLAS, which reuses each block).
+     */
+    public record Result(
+            List<Row> rows,
+            double flatSingleScanBytesPerSecond,
+            double flatBatchScanBytesPerSecond,
+            double memoryCopyBytesPerSecond) {}
 
     private IndexBenchmark() {}
 
@@ -55,32 +101,67 @@ public final class IndexBenchmark {
                 "data: %,d x %d base, %,d queries (seed 42)", base.count(), base.dimension(), queries.count()));
 
         IndexEvaluation.Result exact = IndexEvaluation.run(
-                base, queries, "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, options.k(), SearchParams.DEFAULTS);
+                base,
+                queries,
+                "Flat",
+                FactoryVectorIndex.Metric.INNER_PRODUCT,
+                options.k(),
+                SearchParams.DEFAULTS,
+                options.timing());
         VectorFiles.writeIvecs(gtFile, exact.ids());
-        double scanned = (double) base.count() * base.dimension() * 4 * exact.batchQps();
-        double copy = memoryCopyBytesPerSecond((long) base.count() * base.dimension() * 4);
-        log.accept(String.format("exact scan %.2f GB/s, memory copy %.2f GB/s", scanned / 1e9, copy / 1e9));
+        double bytes = (double) base.count() * base.dimension() * 4;
+        double copy = memoryCopyBytesPerSecond((long) bytes);
+        log.accept(String.format(
+                "exact scan %.2f GB/s single, %.2f GB/s batched; memory copy %.2f GB/s",
+                bytes * exact.singleQps() / 1e9, bytes * exact.batchQps() / 1e9, copy / 1e9));
 
-        List<Row> rows = new ArrayList<>();
         Path script = extractScript(options.workDir());
-        for (Case c : options.cases()) {
-            IndexEvaluation.Result java = IndexEvaluation.run(
-                    base,
-                    queries,
-                    c.factory(),
-                    FactoryVectorIndex.Metric.INNER_PRODUCT,
-                    options.k(),
-                    SearchParams.parse(c.param()));
-            Side javaSide = new Side(
-                    java.buildSeconds(),
-                    java.batchQps(),
-                    java.singleQps(),
-                    IndexEvaluation.recall(java.ids(), exact.ids(), options.k()));
-            Side pythonSide = python(script, baseFile, queryFile, gtFile, c, options);
-            rows.add(new Row(c, javaSide, pythonSide));
-            log.accept(String.format("%s: Java %s; Python %s", c.factory(), javaSide, pythonSide));
+        List<List<Side>> javaSides = new ArrayList<>();
+        List<List<Side>> pythonSides = new ArrayList<>();
+        for (int c = 0; c < options.cases().size(); c++) {
+            javaSides.add(new ArrayList<>());
+            pythonSides.add(new ArrayList<>());
         }
-        return new Result(rows, scanned, copy);
+        // Repeat-major order: every case once, then every case again, so a slow phase of the machine
+        // spreads over cases and sides instead of hitting one case's repeats.
+        for (int r = 0; r < options.repeats(); r++) {
+            for (int c = 0; c < options.cases().size(); c++) {
+                Case index = options.cases().get(c);
+                Side java = java(base, queries, exact, index, options);
+                Side python = python(script, baseFile, queryFile, gtFile, index, options);
+                javaSides.get(c).add(java);
+                pythonSides.get(c).add(python);
+                log.accept(String.format(
+                        "repeat %d/%d %s: Java %s; Python %s",
+                        r + 1, options.repeats(), index.factory(), java, python));
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int c = 0; c < options.cases().size(); c++) {
+            rows.add(new Row(options.cases().get(c), javaSides.get(c), pythonSides.get(c)));
+        }
+        return new Result(rows, bytes * exact.singleQps(), bytes * exact.batchQps(), copy);
+    }
+
+    private static Side java(
+            VectorFiles.Floats base,
+            VectorFiles.Floats queries,
+            IndexEvaluation.Result exact,
+            Case c,
+            Options options) {
+        IndexEvaluation.Result java = IndexEvaluation.run(
+                base,
+                queries,
+                c.factory(),
+                FactoryVectorIndex.Metric.INNER_PRODUCT,
+                options.k(),
+                SearchParams.parse(c.param()),
+                options.timing());
+        return new Side(
+                java.buildSeconds(),
+                java.batchQps(),
+                java.singleQps(),
+                IndexEvaluation.recall(java.ids(), exact.ids(), options.k()));
     }
 
     private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)
@@ -95,7 +176,9 @@ public final class IndexBenchmark {
                         "ip",
                         Integer.toString(options.k()),
                         c.param(),
-                        Integer.toString(options.threads()))
+                        Integer.toString(options.threads()),
+                        Double.toString(options.timing().minSeconds()),
+                        Integer.toString(options.timing().batchSize()))
                 .redirectErrorStream(true);
         // The Java side runs OpenBLAS single-threaded unless the variable says otherwise (FaissNative):
         // give Python the same setting.
@@ -167,37 +250,100 @@ public final class IndexBenchmark {
         return new VectorFiles.Floats(n, d, out);
     }
 
-    /** The result as a Markdown table of Java / Python ratios. */
+    /** The result as Markdown: medians with the spread of the per-repeat ratios, then every repeat. */
     public static String markdown(Options options, Result r) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%,d x %d base vectors, %,d queries, k = %d, inner product, %d threads; Java = dinostream's JavaCPP"
-                        + " binding, Python = python3-faiss, same FAISS build, same files.%n%n",
-                options.base(), options.dimension(), options.queries(), options.k(), options.threads()));
-        out.append("| index | params | build s (Java / Python) | batch QPS (Java / Python, ratio) |"
-                + " single QPS (Java / Python, ratio) | recall@k (Java / Python) |\n");
-        out.append("|---|---|---:|---:|---:|---:|\n");
+                "%,d x %d base vectors, %,d queries, k = %d, inner product, %d FAISS threads, OpenBLAS %s;"
+                        + " batches of %,d; each rate over at least %.1f s; %d repeat(s), Java and Python"
+                        + " alternating. Java = dinostream's JavaCPP binding, Python = python3-faiss, same FAISS"
+                        + " build, same files. Ratios are Java's speed over Python's (> 1: Java faster):"
+                        + " the median of the per-repeat ratios, [lowest, highest].%n%n",
+                options.base(),
+                options.dimension(),
+                options.queries(),
+                options.k(),
+                options.threads(),
+                System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "1 thread"),
+                Math.min(options.queries(), options.timing().batchSize()),
+                options.timing().minSeconds(),
+                options.repeats()));
+        out.append("| index | params | build s (Java / Python) | build ratio | batch QPS (Java / Python) |"
+                + " batch ratio | single QPS (Java / Python) | single ratio | recall@k (Java / Python) |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             out.append(String.format(
-                    "| %s | %s | %.2f / %.2f | %.0f / %.0f, %.2f | %.0f / %.0f, %.2f | %.4f / %.4f |%n",
+                    "| %s | %s | %.2f / %.2f | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %.4f / %.4f |%n",
                     row.index().factory(),
                     row.index().param().isEmpty() ? "-" : row.index().param(),
-                    row.java().buildSeconds(),
-                    row.python().buildSeconds(),
-                    row.java().batchQps(),
-                    row.python().batchQps(),
-                    row.java().batchQps() / row.python().batchQps(),
-                    row.java().singleQps(),
-                    row.python().singleQps(),
-                    row.java().singleQps() / row.python().singleQps(),
-                    row.java().recall(),
-                    row.python().recall()));
+                    median(row.java(), Side::buildSeconds),
+                    median(row.python(), Side::buildSeconds),
+                    ratios(row, (j, p) -> p.buildSeconds() / j.buildSeconds()),
+                    median(row.java(), Side::batchQps),
+                    median(row.python(), Side::batchQps),
+                    ratios(row, (j, p) -> j.batchQps() / p.batchQps()),
+                    median(row.java(), Side::singleQps),
+                    median(row.python(), Side::singleQps),
+                    ratios(row, (j, p) -> j.singleQps() / p.singleQps()),
+                    median(row.java(), Side::recall),
+                    median(row.python(), Side::recall)));
         }
         out.append(String.format(
-                "%nExact search scans %.2f GB/s of vectors; a memory copy of the same size runs at %.2f GB/s: %.2f.%n",
-                r.flatScanBytesPerSecond() / 1e9,
+                "%nExact search scans %.2f GB/s of base vectors one query at a time and %.2f GB/s in batches; a"
+                        + " memory copy of the same %.2f GB runs at %.2f GB/s: %.2f (single) and %.2f (batched).%n",
+                r.flatSingleScanBytesPerSecond() / 1e9,
+                r.flatBatchScanBytesPerSecond() / 1e9,
+                (double) options.base() * options.dimension() * 4 / 1e9,
                 r.memoryCopyBytesPerSecond() / 1e9,
-                r.flatScanBytesPerSecond() / r.memoryCopyBytesPerSecond()));
+                r.flatSingleScanBytesPerSecond() / r.memoryCopyBytesPerSecond(),
+                r.flatBatchScanBytesPerSecond() / r.memoryCopyBytesPerSecond()));
+        out.append("\nEvery repeat:\n\n| index | repeat | build s (Java / Python) | batch QPS (Java / Python) |"
+                + " single QPS (Java / Python) | recall@k (Java / Python) |\n|---|---:|---:|---:|---:|---:|\n");
+        for (Row row : r.rows()) {
+            for (int i = 0; i < row.java().size(); i++) {
+                Side j = row.java().get(i);
+                Side p = row.python().get(i);
+                out.append(String.format(
+                        "| %s | %d | %.2f / %.2f | %.1f / %.1f | %.1f / %.1f | %.4f / %.4f |%n",
+                        row.index().factory(),
+                        i + 1,
+                        j.buildSeconds(),
+                        p.buildSeconds(),
+                        j.batchQps(),
+                        p.batchQps(),
+                        j.singleQps(),
+                        p.singleQps(),
+                        j.recall(),
+                        p.recall()));
+            }
+        }
         return out.toString();
+    }
+
+    /** "median [lowest, highest]" of a ratio over the repeats; the value alone for one repeat. */
+    static String ratios(Row row, ToDoubleBiFunction<Side, Side> ratio) {
+        double[] values = new double[row.java().size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ratio.applyAsDouble(row.java().get(i), row.python().get(i));
+        }
+        Arrays.sort(values);
+        String median = String.format("%.2f", median(values));
+        return values.length == 1
+                ? median
+                : String.format("%s [%.2f, %.2f]", median, values[0], values[values.length - 1]);
+    }
+
+    static double median(List<Side> sides, ToDoubleFunction<Side> figure) {
+        double[] values = sides.stream().mapToDouble(figure).sorted().toArray();
+        return median(values);
+    }
+
+    /** The middle of sorted values; the mean of the two middle ones for an even count. */
+    static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            throw new IllegalArgumentException("no values");
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

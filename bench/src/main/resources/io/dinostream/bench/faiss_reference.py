@@ -1,7 +1,10 @@
 """The python3-faiss side of `dinostream bench index`: the same files, index, parameters and threads.
 
-Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS
-Prints one JSON object: build seconds, batch QPS, single-query QPS (up to 1,000 queries), recall@k.
+Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH
+Prints one JSON object: build seconds, batch QPS, single-query QPS, recall@k. The timing rules are those
+of the Java side (IndexEvaluation.Timing): batch passes over every query in batches of BATCH until
+MIN_SECONDS have passed; single queries cycle through the queries until MIN_SECONDS have passed and at
+least min(queries, 10) were searched.
 """
 import json
 import sys
@@ -24,8 +27,8 @@ def ivecs(path):
 
 
 def main():
-    base, query, gt, factory, metric, k, param, threads = sys.argv[1:9]
-    k = int(k)
+    base, query, gt, factory, metric, k, param, threads, min_seconds, batch_size = sys.argv[1:11]
+    k, min_seconds, batch_size = int(k), float(min_seconds), int(batch_size)
     faiss.omp_set_num_threads(int(threads))
     xb, xq, truth = fvecs(base), fvecs(query), ivecs(gt)
     m = faiss.METRIC_INNER_PRODUCT if metric == "ip" else faiss.METRIC_L2
@@ -41,19 +44,19 @@ def main():
             faiss.extract_index_ivf(index).nprobe = int(value)
         elif name == "efSearch":
             faiss.downcast_index(index).hnsw.efSearch = int(value)
-    # As the Java side: averages over repeated runs of at least one second, three runs at least.
-    runs, start = 0, time.perf_counter()
-    while runs < 3 or time.perf_counter() - start < 1.0:
-        _, ids = index.search(xq, k)
-        runs += 1
-    batch = len(xq) * runs / (time.perf_counter() - start)
-    single_n = min(len(xq), 1000)
-    runs, start = 0, time.perf_counter()
-    while runs < 3 or time.perf_counter() - start < 1.0:
-        for i in range(single_n):
-            index.search(xq[i : i + 1], k)
-        runs += 1
-    single = single_n * runs / (time.perf_counter() - start)
+    batches = [xq[i : i + batch_size] for i in range(0, len(xq), batch_size)]
+    passes, start = 0, time.perf_counter()
+    while passes < 1 or time.perf_counter() - start < min_seconds:
+        ids = np.vstack([index.search(b, k)[1] for b in batches])
+        passes += 1
+    batch = len(xq) * passes / (time.perf_counter() - start)
+    singles = [xq[i : i + 1] for i in range(len(xq))]
+    min_singles = min(len(xq), 10)
+    n, start = 0, time.perf_counter()
+    while n < min_singles or time.perf_counter() - start < min_seconds:
+        index.search(singles[n % len(singles)], k)
+        n += 1
+    single = n / (time.perf_counter() - start)
     hits = sum(len(set(ids[i]) & set(truth[i][:k])) for i in range(len(xq)))
     print(json.dumps({"build": build, "batch_qps": batch, "single_qps": single, "recall": hits / (len(xq) * k)}))
 

@@ -8,6 +8,7 @@ import io.dinostream.bench.IndexBenchmark;
 import io.dinostream.bench.PipelineBenchmark;
 import io.dinostream.bench.TrainBenchmark;
 import io.dinostream.common.files.FileTrees;
+import io.dinostream.index.eval.IndexEvaluation;
 import io.dinostream.trainer.config.TrainConfig;
 import io.dinostream.trainer.data.FashionMnistImages;
 import io.dinostream.trainer.distill.DistillationSetup;
@@ -48,7 +49,8 @@ public final class BenchCommand implements Command {
                                              [--batch-size N] [--steps 20] [--output FILE]
                        dinostream bench curate [--sizes 100000,1000000] [--dim 96] [--duplicates 0.05]
                                                [--levels K[,K2]] [--heap 4g] [--output FILE]
-                       dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--output FILE]
+                       dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--repeats 1]
+                                              [--seconds 1] [--cases 'Flat;HNSW32/efSearch=128;...'] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
@@ -82,11 +84,15 @@ public final class BenchCommand implements Command {
                 model and batch size (--model-*, --embedder-batch-size) in the same run; then the
                 ingest-to-searchable latency p50/p99 while images arrive at half that rate (a fresh pipeline).
 
-                index: builds Flat, HNSW32 (efSearch 128), IVF1024,Flat and IVF1024,PQ16 (nprobe 16) on
-                the same seeded vectors through dinostream's FAISS binding and through python3-faiss (the
-                same Debian FAISS; needs python3-faiss and python3-numpy), with the same threads
-                (--model-threads, default all cores), and reports build time, QPS (one batch of all
-                queries, and single queries), recall@k, and the exact scan's bytes/s against a memory copy.
+                index: builds each case (--cases, default Flat; HNSW32/efSearch=128; IVF1024,Flat/nprobe=16;
+                IVF1024,PQ16/nprobe=16 (PQ8 where the dimension is not a multiple of 16); ';' between cases, '/'
+                before the search parameters) on the same seeded vectors through dinostream's FAISS binding and
+                through python3-faiss (the same Debian FAISS; needs python3-faiss and python3-numpy), with the
+                same threads (--model-threads, default all cores; OpenBLAS one thread on both sides unless
+                OPENBLAS_NUM_THREADS says otherwise), --repeats times, Java and Python alternating. Reports
+                build time, QPS (batches of 1,000 queries, and single queries; each over at least --seconds),
+                recall@k, medians with the spread of the Java/Python ratios, and the exact scan's bytes/s
+                against a memory copy. At 1M x 384 give the JVM room: DINOSTREAM_JAVA_OPTS=-Xmx12g.
 
                 embed: measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
                 RSS, against two references measured in the same run: a float32 matrix multiply on the same
@@ -122,17 +128,23 @@ public final class BenchCommand implements Command {
         int engineThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         io.dinostream.index.faiss.FaissNative.setThreads(engineThreads);
         int dim = args.intOption("dim", 128, 16, 4096);
+        String defaultCases =
+                "Flat;HNSW32/efSearch=128;IVF1024,Flat/nprobe=16;IVF1024,PQ" + (dim % 16 == 0 ? 16 : 8) + "/nprobe=16";
+        List<IndexBenchmark.Case> cases;
+        try {
+            cases = IndexBenchmark.Case.parseList(args.option("cases", defaultCases));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         IndexBenchmark.Options options = new IndexBenchmark.Options(
                 args.intOption("base", 200_000, 1_000, 100_000_000),
                 dim,
                 args.intOption("queries", 1_000, 10, 1_000_000),
                 args.intOption("k", 10, 1, 1000),
-                List.of(
-                        new IndexBenchmark.Case("Flat", ""),
-                        new IndexBenchmark.Case("HNSW32", "efSearch=128"),
-                        new IndexBenchmark.Case("IVF1024,Flat", "nprobe=16"),
-                        new IndexBenchmark.Case("IVF1024,PQ" + (dim % 16 == 0 ? 16 : 8), "nprobe=16")),
+                cases,
                 engineThreads,
+                args.intOption("repeats", 1, 1, 100),
+                new IndexEvaluation.Timing(args.doubleOption("seconds", 1.0, 0, 3600), 1_000),
                 Files.createTempDirectory("dinostream-bench-index"));
         IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
         String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);

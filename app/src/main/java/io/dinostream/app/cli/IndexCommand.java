@@ -75,7 +75,9 @@ public final class IndexCommand implements Command {
                 base.count(), base.dimension(), queries.count(), factory, metric, k);
         IndexEvaluation.Result result = IndexEvaluation.run(base, queries, factory, metric, k, params);
         System.out.printf("build: %.2f s%n", result.buildSeconds());
-        System.out.printf("QPS, one batch of %,d queries: %.1f%n", queries.count(), result.batchQps());
+        System.out.printf(
+                "QPS, batches of %,d queries: %.1f%n",
+                Math.min(queries.count(), IndexEvaluation.Timing.DEFAULT.batchSize()), result.batchQps());
         System.out.printf("QPS, %,d single queries: %.1f%n", result.singleQueries(), result.singleQps());
         String gt = args.option("gt", null);
         if (gt != null) {

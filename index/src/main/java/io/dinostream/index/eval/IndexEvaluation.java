@@ -3,6 +3,8 @@ package io.dinostream.index.eval;
 import io.dinostream.index.faiss.FactoryVectorIndex;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,13 +12,35 @@ import java.util.Set;
 /**
  * Builds a {@link FactoryVectorIndex} from base vectors (ids are row numbers; an index that needs
  * training is trained on the base, up to {@value FactoryVectorIndex#MAX_TRAIN_SAMPLE} rows), searches
- * every query, and times both. Search rates are averages over repeated runs of at least one second.
+ * every query, and times both. The timing rules ({@link Timing}) are the ones the python3-faiss side of
+ * {@code bench index} follows, so the two can be compared.
  */
 public final class IndexEvaluation {
     /** The outcome: result ids per query (-1 padded to k), build seconds, batch and single-query QPS. */
     public record Result(int[][] ids, double buildSeconds, double batchQps, double singleQps, int singleQueries) {}
 
-    private static final long MIN_TIMED_NANOS = 1_000_000_000L;
+    /**
+     * How searches are timed. Batch: every query, in batches of {@code batchSize}, in passes repeated
+     * until {@code minSeconds} have passed (one pass at least). Single: one query per call, cycling through
+     * the queries in order until {@code minSeconds} have passed and at least {@code min(queries, 10)} calls
+     * were made. Both rates include the first (cold) call: at a million vectors one batch can take tens of
+     * seconds, and a pass can't be discarded.
+     */
+    public record Timing(double minSeconds, int batchSize) {
+        public Timing {
+            if (!(minSeconds >= 0) || batchSize < 1) {
+                throw new IllegalArgumentException(
+                        "timing needs minSeconds >= 0 and batchSize >= 1, got " + minSeconds + ", " + batchSize);
+            }
+        }
+
+        /** At least a second of each; batches of 1,000 queries. */
+        public static final Timing DEFAULT = new Timing(1.0, 1_000);
+
+        long minNanos() {
+            return (long) (minSeconds * 1e9);
+        }
+    }
 
     private IndexEvaluation() {}
 
@@ -27,6 +51,17 @@ public final class IndexEvaluation {
             FactoryVectorIndex.Metric metric,
             int k,
             SearchParams params) {
+        return run(base, queries, factory, metric, k, params, Timing.DEFAULT);
+    }
+
+    public static Result run(
+            VectorFiles.Floats base,
+            VectorFiles.Floats queries,
+            String factory,
+            FactoryVectorIndex.Metric metric,
+            int k,
+            SearchParams params,
+            Timing timing) {
         if (base.dimension() != queries.dimension()) {
             throw new IllegalArgumentException(
                     "base vectors have dimension " + base.dimension() + ", queries " + queries.dimension());
@@ -40,36 +75,32 @@ public final class IndexEvaluation {
             index.upsert(ids, base.data());
             double build = (System.nanoTime() - start) / 1e9;
 
-            // Searches are timed over at least a second (the first run included, three runs at least):
-            // one batch of a few hundred queries takes milliseconds, too short to time once.
-            List<Neighbors> results = null;
-            int batches = 0;
+            float[][] batches = split(queries, timing.batchSize());
+            List<Neighbors> results = new ArrayList<>(queries.count());
+            int passes = 0;
             start = System.nanoTime();
             do {
-                results = index.search(queries.data(), k, params);
-                batches++;
-            } while (batches < 3 || System.nanoTime() - start < MIN_TIMED_NANOS);
-            double batchSeconds = (System.nanoTime() - start) / 1e9 / batches;
-
-            int single = Math.min(queries.count(), 1000);
-            int d = queries.dimension();
-            float[][] singles = new float[single][d];
-            for (int q = 0; q < single; q++) {
-                System.arraycopy(queries.data(), q * d, singles[q], 0, d);
-            }
-            int singleRuns = 0;
-            start = System.nanoTime();
-            do {
-                for (float[] one : singles) {
-                    index.search(one, k, params);
+                results.clear();
+                for (float[] batch : batches) {
+                    results.addAll(index.search(batch, k, params));
                 }
-                singleRuns++;
-            } while (singleRuns < 3 || System.nanoTime() - start < MIN_TIMED_NANOS);
-            double singleSeconds = (System.nanoTime() - start) / 1e9 / singleRuns;
+                passes++;
+            } while (System.nanoTime() - start < timing.minNanos());
+            double batchSeconds = (System.nanoTime() - start) / 1e9 / passes;
+
+            float[][] singles = split(queries, 1);
+            int minSingles = Math.min(queries.count(), 10);
+            int single = 0;
+            start = System.nanoTime();
+            do {
+                index.search(singles[single % singles.length], k, params);
+                single++;
+            } while (single < minSingles || System.nanoTime() - start < timing.minNanos());
+            double singleSeconds = (System.nanoTime() - start) / 1e9;
 
             int[][] out = new int[queries.count()][k];
             for (int q = 0; q < queries.count(); q++) {
-                java.util.Arrays.fill(out[q], -1);
+                Arrays.fill(out[q], -1);
                 long[] found = results.get(q).ids();
                 for (int j = 0; j < found.length; j++) {
                     out[q][j] = (int) found[j];
@@ -77,6 +108,19 @@ public final class IndexEvaluation {
             }
             return new Result(out, build, queries.count() / batchSeconds, single / singleSeconds, single);
         }
+    }
+
+    /** The queries in consecutive groups of {@code size} rows (the last may be shorter). */
+    private static float[][] split(VectorFiles.Floats queries, int size) {
+        int d = queries.dimension();
+        int groups = (queries.count() + size - 1) / size;
+        float[][] out = new float[groups][];
+        for (int g = 0; g < groups; g++) {
+            int from = g * size;
+            int to = Math.min(queries.count(), from + size);
+            out[g] = Arrays.copyOfRange(queries.data(), from * d, to * d);
+        }
+        return out;
     }
 
     /**

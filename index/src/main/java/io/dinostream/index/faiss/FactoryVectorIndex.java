@@ -54,6 +54,9 @@ public final class FactoryVectorIndex implements VectorIndex {
     /** Training uses at most this many vectors (FAISS k-means warns above 256 per centroid anyway). */
     public static final int MAX_TRAIN_SAMPLE = 100_000;
 
+    /** The most floats one Java array holds (a little under 2^31, as the JDK's own collections assume). */
+    private static final int MAX_FLOATS = Integer.MAX_VALUE - 8;
+
     /** The similarity of the index. */
     public enum Metric {
         INNER_PRODUCT(Faiss.METRIC_INNER_PRODUCT),
@@ -162,20 +165,37 @@ public final class FactoryVectorIndex implements VectorIndex {
         if (ids.length == 0) {
             return;
         }
-        Map<Long, Integer> lastRow = new LinkedHashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            lastRow.remove(ids[i]); // keep the order of last occurrences
-            lastRow.put(ids[i], i);
+        float[] rows;
+        long[] rowIds;
+        if (hasRepeatedIds(ids)) {
+            // The last occurrence of an id wins, in the order of last occurrences.
+            Map<Long, Integer> lastRow = new LinkedHashMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                lastRow.remove(ids[i]);
+                lastRow.put(ids[i], i);
+            }
+            rows = new float[lastRow.size() * dimension];
+            rowIds = new long[lastRow.size()];
+            int r = 0;
+            for (Map.Entry<Long, Integer> e : lastRow.entrySet()) {
+                rowIds[r] = e.getKey();
+                System.arraycopy(vectors, e.getValue() * dimension, rows, r * dimension, dimension);
+                r++;
+            }
+        } else {
+            rows = vectors; // the common case, e.g. a bulk load: no copy of the batch
+            rowIds = ids;
         }
-        float[] rows = new float[lastRow.size() * dimension];
-        int r = 0;
-        for (Map.Entry<Long, Integer> e : lastRow.entrySet()) {
-            markStale(e.getKey());
-            System.arraycopy(vectors, e.getValue() * dimension, rows, r * dimension, dimension);
-            append(e.getKey(), rows, r);
-            r++;
+        ensureCapacity(labels + rowIds.length);
+        for (int r = 0; r < rowIds.length; r++) {
+            markStale(rowIds[r]);
+            append(rowIds[r], rows, r);
         }
-        addToFaiss(rows, lastRow.size());
+        if (!trained && labelOfId.size() >= trainSize) {
+            rebuild(true, null); // adds every live vector to the trained index: the stand-in needs none
+            return;
+        }
+        addToFaiss(rows, rowIds.length);
         maintain();
     }
 
@@ -380,12 +400,39 @@ public final class FactoryVectorIndex implements VectorIndex {
         return true;
     }
 
+    private static boolean hasRepeatedIds(long[] ids) {
+        long[] sorted = ids.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Room for {@code needed} labels, growing by half (not doubling: at a million 384-d vectors the table
+     * is 1.5 GB). The vectors live in one Java array, so an index holds at most 2^31 floats.
+     */
+    private void ensureCapacity(int needed) {
+        if (needed <= idOfLabel.length) {
+            return;
+        }
+        int maxLabels = MAX_FLOATS / dimension;
+        if (needed > maxLabels || needed < 0) {
+            throw new IllegalStateException("an index of dimension " + dimension + " holds at most " + maxLabels
+                    + " vectors (labels, stale ones included, in one Java array); spread the vectors over more"
+                    + " partitions");
+        }
+        int capacity = (int) Math.min(maxLabels, Math.max(needed, idOfLabel.length + (long) idOfLabel.length / 2));
+        idOfLabel = Arrays.copyOf(idOfLabel, capacity);
+        vectorOfLabel = Arrays.copyOf(vectorOfLabel, capacity * dimension);
+    }
+
     /** Records {@code id} under the next label with row {@code row} of {@code rows}. */
     private void append(long id, float[] rows, int row) {
-        if (labels == idOfLabel.length) {
-            idOfLabel = Arrays.copyOf(idOfLabel, labels * 2);
-            vectorOfLabel = Arrays.copyOf(vectorOfLabel, labels * 2 * dimension);
-        }
+        ensureCapacity(labels + 1);
         idOfLabel[labels] = id;
         System.arraycopy(rows, row * dimension, vectorOfLabel, labels * dimension, dimension);
         labelOfId.put(id, labels);
@@ -447,13 +494,14 @@ public final class FactoryVectorIndex implements VectorIndex {
         current.close();
         current = next;
         trained = trained || train;
+        // The compacted arrays become the tables: no second copy of every vector.
         labelOfId.clear();
-        idOfLabel = new long[Math.max(1024, live * 2)];
-        vectorOfLabel = new float[Math.max(1024, live * 2) * dimension];
-        labels = 0;
+        idOfLabel = live >= 1024 ? ids : Arrays.copyOf(ids, 1024);
+        vectorOfLabel = live >= 1024 ? rows : Arrays.copyOf(rows, 1024 * dimension);
+        labels = live;
         stale = 0;
         for (int i = 0; i < live; i++) {
-            append(ids[i], rows, i);
+            labelOfId.put(ids[i], i);
         }
     }
 

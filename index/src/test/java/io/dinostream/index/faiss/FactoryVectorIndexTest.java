@@ -90,6 +90,66 @@ class FactoryVectorIndexTest {
         }
     }
 
+    /**
+     * Past the tables' first 1,024 labels: a bulk load that trains the index on arrival, a batch that
+     * replaces ids it also repeats (the last row wins), removals that compact the index, then more
+     * growth. An exact "Flat" index must agree with the oracle after each step.
+     */
+    @Test
+    void growthCompactionAndRepeatedIdsKeepTheOracleAnswers() {
+        Random random = new Random(19);
+        int dim = 8;
+        for (String factory : List.of("Flat", "IVF1,Flat")) {
+            try (FactoryVectorIndex index =
+                            new FactoryVectorIndex(dim, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, 3000);
+                    BruteForceVectorIndex oracle = new BruteForceVectorIndex(dim)) {
+                float[] queries = random(random, 20, dim);
+                float[] first = random(random, 3000, dim);
+                index.upsert(ids(3000), first);
+                oracle.upsert(ids(3000), first);
+                assertTrue(index.isTrained(), factory + " trains once the 3,000th vector arrives");
+                assertSameAnswers(oracle, index, queries, factory + " after the bulk load");
+
+                long[] repeated = {1000L, 1001L, 1000L, 5000L, 1001L};
+                float[] rows = random(random, repeated.length, dim);
+                index.upsert(repeated, rows);
+                oracle.upsert(repeated, rows);
+                assertEquals(oracle.size(), index.size());
+                assertSameAnswers(oracle, index, queries, factory + " after repeated ids");
+
+                long[] removed = new long[2000];
+                for (int i = 0; i < removed.length; i++) {
+                    removed[i] = 1000L + 1 + i; // all but 1000L of the first block's first 2,001
+                }
+                assertEquals(2000, index.remove(removed));
+                oracle.remove(removed);
+                assertSameAnswers(oracle, index, queries, factory + " after compaction");
+
+                long[] more = new long[4000];
+                for (int i = 0; i < more.length; i++) {
+                    more[i] = 10_000L + i;
+                }
+                float[] moreRows = random(random, more.length, dim);
+                for (int from = 0; from < more.length; from += 500) {
+                    long[] batch = java.util.Arrays.copyOfRange(more, from, from + 500);
+                    float[] batchRows = java.util.Arrays.copyOfRange(moreRows, from * dim, (from + 500) * dim);
+                    index.upsert(batch, batchRows);
+                    oracle.upsert(batch, batchRows);
+                }
+                assertEquals(oracle.size(), index.size());
+                assertSameAnswers(oracle, index, queries, factory + " after growing again");
+            }
+        }
+    }
+
+    private static void assertSameAnswers(VectorIndex want, VectorIndex got, float[] queries, String when) {
+        List<Neighbors> expected = want.search(queries, 10);
+        List<Neighbors> actual = got.search(queries, 10, new SearchParams(1, 0));
+        for (int q = 0; q < expected.size(); q++) {
+            assertArrayEquals(expected.get(q).ids(), actual.get(q).ids(), when + ", query " + q);
+        }
+    }
+
     @Test
     void l2RangeSearchFindsTheVectorsCloserThanTheRadius() {
         try (FactoryVectorIndex index = new FactoryVectorIndex(2, "Flat", FactoryVectorIndex.Metric.L2, 1)) {
