@@ -273,17 +273,17 @@ public final class IndexBenchmark {
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             out.append(String.format(
-                    "| %s | %s | %.2f / %.2f | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %.4f / %.4f |%n",
+                    "| %s | %s | %.2f / %.2f | %s | %s / %s | %s | %s / %s | %s | %.4f / %.4f |%n",
                     row.index().factory(),
                     row.index().param().isEmpty() ? "-" : row.index().param(),
                     median(row.java(), Side::buildSeconds),
                     median(row.python(), Side::buildSeconds),
                     ratios(row, (j, p) -> p.buildSeconds() / j.buildSeconds()),
-                    median(row.java(), Side::batchQps),
-                    median(row.python(), Side::batchQps),
+                    qps(median(row.java(), Side::batchQps)),
+                    qps(median(row.python(), Side::batchQps)),
                     ratios(row, (j, p) -> j.batchQps() / p.batchQps()),
-                    median(row.java(), Side::singleQps),
-                    median(row.python(), Side::singleQps),
+                    qps(median(row.java(), Side::singleQps)),
+                    qps(median(row.python(), Side::singleQps)),
                     ratios(row, (j, p) -> j.singleQps() / p.singleQps()),
                     median(row.java(), Side::recall),
                     median(row.python(), Side::recall)));
@@ -304,7 +304,7 @@ public final class IndexBenchmark {
                 Side j = row.java().get(i);
                 Side p = row.python().get(i);
                 out.append(String.format(
-                        "| %s | %d | %.2f / %.2f | %.1f / %.1f | %.1f / %.1f | %.4f / %.4f |%n",
+                        "| %s | %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.4f / %.4f |%n",
                         row.index().factory(),
                         i + 1,
                         j.buildSeconds(),
@@ -336,6 +336,11 @@ public final class IndexBenchmark {
     static double median(List<Side> sides, ToDoubleFunction<Side> figure) {
         double[] values = sides.stream().mapToDouble(figure).sorted().toArray();
         return median(values);
+    }
+
+    /** A rate with the digits that matter: whole numbers from 100 up, two decimals below (exact search at 1M). */
+    static String qps(double rate) {
+        return rate >= 100 ? String.format("%.0f", rate) : String.format("%.2f", rate);
     }
 
     /** The middle of sorted values; the mean of the two middle ones for an even count. */

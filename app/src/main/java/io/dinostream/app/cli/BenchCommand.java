@@ -136,20 +136,22 @@ public final class BenchCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        IndexBenchmark.Options options = new IndexBenchmark.Options(
-                args.intOption("base", 200_000, 1_000, 100_000_000),
-                dim,
-                args.intOption("queries", 1_000, 10, 1_000_000),
-                args.intOption("k", 10, 1, 1000),
-                cases,
-                engineThreads,
-                args.intOption("repeats", 1, 1, 100),
-                new IndexEvaluation.Timing(args.doubleOption("seconds", 1.0, 0, 3600), 1_000),
-                Files.createTempDirectory("dinostream-bench-index"));
-        IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
-        String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);
-        publish(args, report);
-        return 0;
+        int base = args.intOption("base", 200_000, 1_000, 100_000_000);
+        int queries = args.intOption("queries", 1_000, 10, 1_000_000);
+        int k = args.intOption("k", 10, 1, 1000);
+        int repeats = args.intOption("repeats", 1, 1, 100);
+        IndexEvaluation.Timing timing = new IndexEvaluation.Timing(args.doubleOption("seconds", 1.0, 0, 3600), 1_000);
+        Path work = Files.createTempDirectory("dinostream-bench-index");
+        IndexBenchmark.Options options =
+                new IndexBenchmark.Options(base, dim, queries, k, cases, engineThreads, repeats, timing, work);
+        try {
+            IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
+            String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);
+            publish(args, report);
+            return 0;
+        } finally {
+            FileTrees.delete(work); // the vector files: 1.5 GB at 1M x 384
+        }
     }
 
     private static int pipeline(Args args) throws Exception {
@@ -357,7 +359,9 @@ public final class BenchCommand implements Command {
                         "duplicates",
                         "levels",
                         "heap",
-                        "seed"),
+                        "seed",
+                        "repeats",
+                        "cases"),
                 List.of(),
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
