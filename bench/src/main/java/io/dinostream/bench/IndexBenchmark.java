@@ -76,7 +76,8 @@ public final class IndexBenchmark {
 
     /**
      * Everything measured. The scan rates are the exact (Flat) index's bytes of base vectors per second:
-     * one query at a time (bound by memory bandwidth) and in batches (BLAS, which reuses each block).
+     * one query at a time (one thread on FAISS's distance kernel) and in batches (BLAS, which reuses each
+     * block across the batch).
      */
     public record Result(
             List<Row> rows,
@@ -116,29 +117,22 @@ public final class IndexBenchmark {
                 bytes * exact.singleQps() / 1e9, bytes * exact.batchQps() / 1e9, copy / 1e9));
 
         Path script = extractScript(options.workDir());
-        List<List<Side>> javaSides = new ArrayList<>();
-        List<List<Side>> pythonSides = new ArrayList<>();
-        for (int c = 0; c < options.cases().size(); c++) {
-            javaSides.add(new ArrayList<>());
-            pythonSides.add(new ArrayList<>());
+        List<Row> rows = new ArrayList<>();
+        for (Case index : options.cases()) {
+            rows.add(new Row(index, new ArrayList<>(), new ArrayList<>()));
         }
         // Repeat-major order: every case once, then every case again, so a slow phase of the machine
         // spreads over cases and sides instead of hitting one case's repeats.
         for (int r = 0; r < options.repeats(); r++) {
-            for (int c = 0; c < options.cases().size(); c++) {
-                Case index = options.cases().get(c);
-                Side java = java(base, queries, exact, index, options);
-                Side python = python(script, baseFile, queryFile, gtFile, index, options);
-                javaSides.get(c).add(java);
-                pythonSides.get(c).add(python);
+            for (Row row : rows) {
+                Side java = java(base, queries, exact, row.index(), options);
+                Side python = python(script, baseFile, queryFile, gtFile, row.index(), options);
+                row.java().add(java);
+                row.python().add(python);
                 log.accept(String.format(
                         "repeat %d/%d %s: Java %s; Python %s",
-                        r + 1, options.repeats(), index.factory(), java, python));
+                        r + 1, options.repeats(), row.index().factory(), java, python));
             }
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int c = 0; c < options.cases().size(); c++) {
-            rows.add(new Row(options.cases().get(c), javaSides.get(c), pythonSides.get(c)));
         }
         return new Result(rows, bytes * exact.singleQps(), bytes * exact.batchQps(), copy);
     }
@@ -254,7 +248,7 @@ public final class IndexBenchmark {
     public static String markdown(Options options, Result r) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%,d x %d base vectors, %,d queries, k = %d, inner product, %d FAISS threads, OpenBLAS %s;"
+                "%,d x %d base vectors, %,d queries, k = %d, inner product, %d FAISS threads, OpenBLAS threads %s;"
                         + " batches of %,d; each rate over at least %.1f s; %d repeat(s), Java and Python"
                         + " alternating. Java = dinostream's JavaCPP binding, Python = python3-faiss, same FAISS"
                         + " build, same files. Ratios are Java's speed over Python's (> 1: Java faster):"
@@ -264,7 +258,7 @@ public final class IndexBenchmark {
                 options.queries(),
                 options.k(),
                 options.threads(),
-                System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "1 thread"),
+                System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "1"),
                 Math.min(options.queries(), options.timing().batchSize()),
                 options.timing().minSeconds(),
                 options.repeats()));
