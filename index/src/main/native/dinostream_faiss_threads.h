@@ -1,6 +1,7 @@
 // Small helpers of our own for the FAISS binding, parsed by JavaCPP with the FAISS headers:
 // OpenMP thread control (a C API outside the FAISS headers) and deletion of indexes that FAISS
-// allocates itself (index_factory, read_index), which JavaCPP gives no deallocator.
+// allocates itself (index_factory, read_index), which JavaCPP gives no deallocator, and the few calls
+// that reach into FAISS's std containers.
 #pragma once
 
 #include <dlfcn.h>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include <faiss/Index.h>
+#include <faiss/IndexFlatCodes.h>
+#include <faiss/IndexIDMap.h>
 #include <faiss/impl/AuxIndexStructures.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
@@ -45,6 +48,26 @@ inline int get_omp_max_threads() {
 /** Deletes an index allocated by FAISS (index_factory, read_index); null is allowed. */
 inline void delete_index(faiss::Index* index) {
     delete index;
+}
+
+/**
+ * Makes room for n more vectors in the storage of a flat index (IndexFlatCodes::codes) and of an id map
+ * over one (id_map, and rev_map for IDMap2), so that a bulk add made in chunks allocates each container
+ * once: std::vector would otherwise double chunk by chunk, copying and first-touching about twice the
+ * final size. Other index types are left alone (their adds are dominated by encoding, not copying).
+ * Reserving exactly is for bulk adds only: called per small batch it would reallocate every time.
+ */
+inline void reserve_for_add(faiss::Index* index, int64_t n) {
+    if (faiss::IndexIDMap2* map2 = dynamic_cast<faiss::IndexIDMap2*>(index)) {
+        map2->rev_map.reserve(static_cast<size_t>(map2->ntotal + n));
+    }
+    if (faiss::IndexIDMap* map = dynamic_cast<faiss::IndexIDMap*>(index)) {
+        map->id_map.reserve(static_cast<size_t>(map->ntotal + n));
+        index = map->index;
+    }
+    if (faiss::IndexFlatCodes* flat = dynamic_cast<faiss::IndexFlatCodes*>(index)) {
+        flat->codes.reserve(static_cast<size_t>((flat->ntotal + n) * flat->code_size));
+    }
 }
 
 /** Serialises searches of HNSW indexes, whose efSearch is set on the index for the call. */

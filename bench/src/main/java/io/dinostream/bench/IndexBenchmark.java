@@ -26,6 +26,11 @@ import java.util.function.ToDoubleFunction;
  * Python alternating, so that drift of the machine hits both sides; the report gives medians and the
  * spread of the per-repeat ratios. Plus the exact index's scan speed against a memory copy of the same
  * bytes.
+ *
+ * <p>Search speed is also compared on one index: the Java side writes the FAISS index it built and
+ * searched, and Python searches that very file by the same rules. Each side's own build is a different
+ * index where construction is parallel or trained (HNSW graphs, k-means codebooks), and the difference
+ * between two builds moves the QPS by more than the binding does; on one index only the binding differs.
  */
 public final class IndexBenchmark {
     /** What to measure. */
@@ -68,8 +73,11 @@ public final class IndexBenchmark {
         }
     }
 
-    /** One index's figures on both sides, one {@link Side} per repeat. */
-    public record Row(Case index, List<Side> java, List<Side> python) {}
+    /**
+     * One index's figures, one {@link Side} per repeat: Java and Python on their own builds, and Python on
+     * the index Java built ({@code pythonOnJavaIndex}, whose build time is NaN: it was not built there).
+     */
+    public record Row(Case index, List<Side> java, List<Side> python, List<Side> pythonOnJavaIndex) {}
 
     /** Figures of one side in one repeat. */
     public record Side(double buildSeconds, double batchQps, double singleQps, double recall) {}
@@ -108,7 +116,8 @@ public final class IndexBenchmark {
                 FactoryVectorIndex.Metric.INNER_PRODUCT,
                 options.k(),
                 SearchParams.DEFAULTS,
-                options.timing());
+                options.timing(),
+                null);
         VectorFiles.writeIvecs(gtFile, exact.ids());
         double bytes = (double) base.count() * base.dimension() * 4;
         double copy = memoryCopyBytesPerSecond((long) bytes);
@@ -119,19 +128,22 @@ public final class IndexBenchmark {
         Path script = extractScript(options.workDir());
         List<Row> rows = new ArrayList<>();
         for (Case index : options.cases()) {
-            rows.add(new Row(index, new ArrayList<>(), new ArrayList<>()));
+            rows.add(new Row(index, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
         // Repeat-major order: every case once, then every case again, so a slow phase of the machine
         // spreads over cases and sides instead of hitting one case's repeats.
+        Path javaIndex = options.workDir().resolve("java.faissindex");
         for (int r = 0; r < options.repeats(); r++) {
             for (Row row : rows) {
-                Side java = java(base, queries, exact, row.index(), options);
-                Side python = python(script, baseFile, queryFile, gtFile, row.index(), options);
+                Side java = java(base, queries, exact, row.index(), options, javaIndex);
+                Side[] python = python(script, baseFile, queryFile, gtFile, javaIndex, row.index(), options);
+                Files.deleteIfExists(javaIndex);
                 row.java().add(java);
-                row.python().add(python);
+                row.python().add(python[0]);
+                row.pythonOnJavaIndex().add(python[1]);
                 log.accept(String.format(
-                        "repeat %d/%d %s: Java %s; Python %s",
-                        r + 1, options.repeats(), row.index().factory(), java, python));
+                        "repeat %d/%d %s: Java %s; Python %s; Python on Java's index %s",
+                        r + 1, options.repeats(), row.index().factory(), java, python[0], python[1]));
             }
         }
         return new Result(rows, bytes * exact.singleQps(), bytes * exact.batchQps(), copy);
@@ -142,7 +154,8 @@ public final class IndexBenchmark {
             VectorFiles.Floats queries,
             IndexEvaluation.Result exact,
             Case c,
-            Options options) {
+            Options options,
+            Path indexFile) {
         IndexEvaluation.Result java = IndexEvaluation.run(
                 base,
                 queries,
@@ -150,7 +163,8 @@ public final class IndexBenchmark {
                 FactoryVectorIndex.Metric.INNER_PRODUCT,
                 options.k(),
                 SearchParams.parse(c.param()),
-                options.timing());
+                options.timing(),
+                indexFile);
         return new Side(
                 java.buildSeconds(),
                 java.batchQps(),
@@ -158,7 +172,8 @@ public final class IndexBenchmark {
                 IndexEvaluation.recall(java.ids(), exact.ids(), options.k()));
     }
 
-    private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)
+    /** Python's figures on its own build, then on the index Java wrote to {@code javaIndex}. */
+    private static Side[] python(Path script, Path base, Path query, Path gt, Path javaIndex, Case c, Options options)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
                         "/usr/bin/python3",
@@ -172,7 +187,8 @@ public final class IndexBenchmark {
                         c.param(),
                         Integer.toString(options.threads()),
                         Double.toString(options.timing().minSeconds()),
-                        Integer.toString(options.timing().batchSize()))
+                        Integer.toString(options.timing().batchSize()),
+                        javaIndex.toString())
                 .redirectErrorStream(true);
         // The Java side runs OpenBLAS single-threaded unless the variable says otherwise (FaissNative):
         // give Python the same setting.
@@ -185,11 +201,18 @@ public final class IndexBenchmark {
         }
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         JsonNode json = new ObjectMapper().readTree(last);
-        return new Side(
-                json.get("build").asDouble(),
-                json.get("batch_qps").asDouble(),
-                json.get("single_qps").asDouble(),
-                json.get("recall").asDouble());
+        return new Side[] {
+            new Side(
+                    json.get("build").asDouble(),
+                    json.get("batch_qps").asDouble(),
+                    json.get("single_qps").asDouble(),
+                    json.get("recall").asDouble()),
+            new Side(
+                    Double.NaN,
+                    json.get("shared_batch_qps").asDouble(),
+                    json.get("shared_single_qps").asDouble(),
+                    json.get("shared_recall").asDouble())
+        };
     }
 
     private static Path extractScript(Path dir) throws IOException {
@@ -263,25 +286,30 @@ public final class IndexBenchmark {
                 options.timing().minSeconds(),
                 options.repeats()));
         out.append("| index | params | build s (Java / Python) | build ratio | batch QPS (Java / Python) |"
-                + " batch ratio | single QPS (Java / Python) | single ratio | recall@k (Java / Python) |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " batch ratio | single QPS (Java / Python) | single ratio | recall@k (Java / Python) |"
+                + " one index: batch ratio | one index: single ratio |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             out.append(String.format(
-                    "| %s | %s | %.2f / %.2f | %s | %s / %s | %s | %s / %s | %s | %.4f / %.4f |%n",
+                    "| %s | %s | %.2f / %.2f | %s | %s / %s | %s | %s / %s | %s | %.4f / %.4f | %s | %s |%n",
                     row.index().factory(),
                     row.index().param().isEmpty() ? "-" : row.index().param(),
                     median(row.java(), Side::buildSeconds),
                     median(row.python(), Side::buildSeconds),
-                    ratios(row, (j, p) -> p.buildSeconds() / j.buildSeconds()),
+                    ratios(row.java(), row.python(), (j, p) -> p.buildSeconds() / j.buildSeconds()),
                     qps(median(row.java(), Side::batchQps)),
                     qps(median(row.python(), Side::batchQps)),
-                    ratios(row, (j, p) -> j.batchQps() / p.batchQps()),
+                    ratios(row.java(), row.python(), (j, p) -> j.batchQps() / p.batchQps()),
                     qps(median(row.java(), Side::singleQps)),
                     qps(median(row.python(), Side::singleQps)),
-                    ratios(row, (j, p) -> j.singleQps() / p.singleQps()),
+                    ratios(row.java(), row.python(), (j, p) -> j.singleQps() / p.singleQps()),
                     median(row.java(), Side::recall),
-                    median(row.python(), Side::recall)));
+                    median(row.python(), Side::recall),
+                    ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.batchQps() / p.batchQps()),
+                    ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.singleQps() / p.singleQps())));
         }
+        out.append("\n\"One index\": Java's rates over Python's on the very index Java built (written with FAISS's"
+                + " write_index, read with read_index), where only the binding differs.\n");
         out.append(String.format(
                 "%nExact search scans %.2f GB/s of base vectors one query at a time and %.2f GB/s in batches; a"
                         + " memory copy of the same %.2f GB runs at %.2f GB/s: %.2f (single) and %.2f (batched).%n",
@@ -291,34 +319,43 @@ public final class IndexBenchmark {
                 r.memoryCopyBytesPerSecond() / 1e9,
                 r.flatSingleScanBytesPerSecond() / r.memoryCopyBytesPerSecond(),
                 r.flatBatchScanBytesPerSecond() / r.memoryCopyBytesPerSecond()));
-        out.append("\nEvery repeat:\n\n| index | repeat | build s (Java / Python) | batch QPS (Java / Python) |"
-                + " single QPS (Java / Python) | recall@k (Java / Python) |\n|---|---:|---:|---:|---:|---:|\n");
+        out.append("\nEvery repeat (\"on Java's\": Python on the index Java built):\n\n| index | repeat |"
+                + " build s (Java / Python) | batch QPS (Java / Python / on Java's) |"
+                + " single QPS (Java / Python / on Java's) | recall@k (Java / Python / on Java's) |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             for (int i = 0; i < row.java().size(); i++) {
                 Side j = row.java().get(i);
                 Side p = row.python().get(i);
+                Side s = row.pythonOnJavaIndex().get(i);
                 out.append(String.format(
-                        "| %s | %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.4f / %.4f |%n",
+                        "| %s | %d | %.2f / %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.4f / %.4f / %.4f |%n",
                         row.index().factory(),
                         i + 1,
                         j.buildSeconds(),
                         p.buildSeconds(),
                         j.batchQps(),
                         p.batchQps(),
+                        s.batchQps(),
                         j.singleQps(),
                         p.singleQps(),
+                        s.singleQps(),
                         j.recall(),
-                        p.recall()));
+                        p.recall(),
+                        s.recall()));
             }
         }
         return out.toString();
     }
 
-    /** "median [lowest, highest]" of a ratio over the repeats; the value alone for one repeat. */
-    static String ratios(Row row, ToDoubleBiFunction<Side, Side> ratio) {
-        double[] values = new double[row.java().size()];
+    /**
+     * "median [lowest, highest]" of a ratio of Java's figures to Python's over the repeats; the value alone
+     * for one repeat.
+     */
+    static String ratios(List<Side> java, List<Side> python, ToDoubleBiFunction<Side, Side> ratio) {
+        double[] values = new double[java.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = ratio.applyAsDouble(row.java().get(i), row.python().get(i));
+            values[i] = ratio.applyAsDouble(java.get(i), python.get(i));
         }
         Arrays.sort(values);
         String median = String.format("%.2f", median(values));

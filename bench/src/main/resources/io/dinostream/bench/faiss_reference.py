@@ -1,10 +1,14 @@
 """The python3-faiss side of `dinostream bench index`: the same files, index, parameters and threads.
 
-Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH
-Prints one JSON object: build seconds, batch QPS, single-query QPS, recall@k. The timing rules are those
-of the Java side (IndexEvaluation.Timing): batch passes over every query in batches of BATCH until
-MIN_SECONDS have passed; single queries cycle through the queries until MIN_SECONDS have passed and at
-least min(queries, 10) were searched.
+Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH [JAVA_INDEX]
+Prints one JSON object: build seconds, batch QPS, single-query QPS and recall@k of the index built here;
+with JAVA_INDEX (a FAISS index file the Java side built and searched), the same rates and recall on that
+very index too ("shared_*"), so that search speed can be compared on one index: HNSW graphs built in
+parallel, and k-means codebooks, differ from build to build.
+
+The timing rules are those of the Java side (IndexEvaluation.Timing): batch passes over every query in
+batches of BATCH until MIN_SECONDS have passed; single queries cycle through the queries until
+MIN_SECONDS have passed and at least min(queries, 10) were searched.
 """
 import json
 import sys
@@ -26,24 +30,20 @@ def ivecs(path):
     return raw.reshape(-1, d + 1)[:, 1:]
 
 
-def main():
-    base, query, gt, factory, metric, k, param, threads, min_seconds, batch_size = sys.argv[1:11]
-    k, min_seconds, batch_size = int(k), float(min_seconds), int(batch_size)
-    faiss.omp_set_num_threads(int(threads))
-    xb, xq, truth = fvecs(base), fvecs(query), ivecs(gt)
-    m = faiss.METRIC_INNER_PRODUCT if metric == "ip" else faiss.METRIC_L2
-    start = time.perf_counter()
-    index = faiss.index_factory(xb.shape[1], factory, m)
-    if not index.is_trained:
-        index.train(xb[: min(len(xb), 100_000)])
-    index.add(xb)
-    build = time.perf_counter() - start
+def set_params(index, param):
     for pair in filter(None, param.split(",")):
         name, value = pair.split("=")
         if name == "nprobe":
             faiss.extract_index_ivf(index).nprobe = int(value)
         elif name == "efSearch":
-            faiss.downcast_index(index).hnsw.efSearch = int(value)
+            hnsw = faiss.downcast_index(index)
+            if isinstance(hnsw, faiss.IndexPreTransform):
+                hnsw = faiss.downcast_index(hnsw.index)
+            hnsw.hnsw.efSearch = int(value)
+
+
+def measure(index, xq, truth, k, min_seconds, batch_size):
+    """Batch QPS, single-query QPS and recall@k of one index, by the shared timing rules."""
     batches = [xq[i : i + batch_size] for i in range(0, len(xq), batch_size)]
     passes, start = 0, time.perf_counter()
     while passes < 1 or time.perf_counter() - start < min_seconds:
@@ -58,7 +58,32 @@ def main():
         n += 1
     single = n / (time.perf_counter() - start)
     hits = sum(len(set(ids[i]) & set(truth[i][:k])) for i in range(len(xq)))
-    print(json.dumps({"build": build, "batch_qps": batch, "single_qps": single, "recall": hits / (len(xq) * k)}))
+    return batch, single, hits / (len(xq) * k)
+
+
+def main():
+    base, query, gt, factory, metric, k, param, threads, min_seconds, batch_size = sys.argv[1:11]
+    java_index = sys.argv[11] if len(sys.argv) > 11 else None
+    k, min_seconds, batch_size = int(k), float(min_seconds), int(batch_size)
+    faiss.omp_set_num_threads(int(threads))
+    xb, xq, truth = fvecs(base), fvecs(query), ivecs(gt)
+    m = faiss.METRIC_INNER_PRODUCT if metric == "ip" else faiss.METRIC_L2
+    start = time.perf_counter()
+    index = faiss.index_factory(xb.shape[1], factory, m)
+    if not index.is_trained:
+        index.train(xb[: min(len(xb), 100_000)])
+    index.add(xb)
+    build = time.perf_counter() - start
+    set_params(index, param)
+    batch, single, recall = measure(index, xq, truth, k, min_seconds, batch_size)
+    out = {"build": build, "batch_qps": batch, "single_qps": single, "recall": recall}
+    if java_index:
+        del index, xb  # free the own index first: at a million vectors both would not fit twice
+        shared = faiss.read_index(java_index)
+        set_params(shared, param)
+        batch, single, recall = measure(shared, xq, truth, k, min_seconds, batch_size)
+        out.update({"shared_batch_qps": batch, "shared_single_qps": single, "shared_recall": recall})
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -34,17 +34,29 @@ class IndexBenchmarkTest {
         IndexBenchmark.Row row = new IndexBenchmark.Row(
                 new IndexBenchmark.Case("Flat", ""),
                 List.of(side(2.0, 100), side(1.0, 300), side(4.0, 50)),
-                List.of(side(2.0, 200), side(2.0, 100), side(2.0, 100)));
-        assertEquals("1.00 [0.50, 2.00]", IndexBenchmark.ratios(row, (j, p) -> p.buildSeconds() / j.buildSeconds()));
-        assertEquals("0.50 [0.50, 3.00]", IndexBenchmark.ratios(row, (j, p) -> j.batchQps() / p.batchQps()));
+                List.of(side(2.0, 200), side(2.0, 100), side(2.0, 100)),
+                List.of(side(Double.NaN, 100), side(Double.NaN, 250), side(Double.NaN, 50)));
+        assertEquals(
+                "1.00 [0.50, 2.00]",
+                IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> p.buildSeconds() / j.buildSeconds()));
+        assertEquals(
+                "0.50 [0.50, 3.00]",
+                IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> j.batchQps() / p.batchQps()));
+        // On one index the batch ratios are 1.0, 1.2 and 1.0.
+        assertEquals(
+                "1.00 [1.00, 1.20]",
+                IndexBenchmark.ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.batchQps() / p.batchQps()));
         assertEquals(2.0, IndexBenchmark.median(row.java(), IndexBenchmark.Side::buildSeconds));
     }
 
     @Test
     void oneRepeatGivesTheRatioAloneAndAnEvenCountAveragesTheMiddlePair() {
         IndexBenchmark.Row row = new IndexBenchmark.Row(
-                new IndexBenchmark.Case("Flat", ""), List.of(side(1.0, 90)), List.of(side(1.0, 100)));
-        assertEquals("0.90", IndexBenchmark.ratios(row, (j, p) -> j.batchQps() / p.batchQps()));
+                new IndexBenchmark.Case("Flat", ""),
+                List.of(side(1.0, 90)),
+                List.of(side(1.0, 100)),
+                List.of(side(Double.NaN, 80)));
+        assertEquals("0.90", IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> j.batchQps() / p.batchQps()));
         assertEquals(2.5, IndexBenchmark.median(new double[] {1, 2, 3, 4}));
     }
 

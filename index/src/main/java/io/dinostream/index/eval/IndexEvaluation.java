@@ -1,8 +1,11 @@
 package io.dinostream.index.eval;
 
 import io.dinostream.index.faiss.FactoryVectorIndex;
+import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
+import io.dinostream.index.vector.VectorIndex;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,8 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Builds a {@link FactoryVectorIndex} from base vectors (ids are row numbers; an index that needs
- * training is trained on the base, up to {@value FactoryVectorIndex#MAX_TRAIN_SAMPLE} rows), searches
+ * Builds the index the index role would serve for a factory string ({@link VectorIndexes#create}: the
+ * exact {@code FaissVectorIndex} for {@code Flat} with inner product, else a {@link FactoryVectorIndex})
+ * from base vectors (ids are row numbers; an index that needs training is trained on the base, up to
+ * {@value FactoryVectorIndex#MAX_TRAIN_SAMPLE} rows), searches
  * every query, and times both. The timing rules ({@link Timing}) are the ones the python3-faiss side of
  * {@code bench index} follows, so the two can be compared.
  */
@@ -51,9 +56,13 @@ public final class IndexEvaluation {
             FactoryVectorIndex.Metric metric,
             int k,
             SearchParams params) {
-        return run(base, queries, factory, metric, k, params, Timing.DEFAULT);
+        return run(base, queries, factory, metric, k, params, Timing.DEFAULT, null);
     }
 
+    /**
+     * As the short form, with the given timing; with a non-null {@code faissIndexFile}, the FAISS index is
+     * written there after the searches (FAISS's own format), for another program to search the same index.
+     */
     public static Result run(
             VectorFiles.Floats base,
             VectorFiles.Floats queries,
@@ -61,7 +70,8 @@ public final class IndexEvaluation {
             FactoryVectorIndex.Metric metric,
             int k,
             SearchParams params,
-            Timing timing) {
+            Timing timing,
+            Path faissIndexFile) {
         if (base.dimension() != queries.dimension()) {
             throw new IllegalArgumentException(
                     "base vectors have dimension " + base.dimension() + ", queries " + queries.dimension());
@@ -70,7 +80,7 @@ public final class IndexEvaluation {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i;
         }
-        try (FactoryVectorIndex index = new FactoryVectorIndex(base.dimension(), factory, metric, base.count())) {
+        try (VectorIndex index = VectorIndexes.create(base.dimension(), factory, metric, base.count())) {
             long start = System.nanoTime();
             index.upsert(ids, base.data());
             double build = (System.nanoTime() - start) / 1e9;
@@ -97,6 +107,9 @@ public final class IndexEvaluation {
                 single++;
             } while (single < minSingles || System.nanoTime() - start < timing.minNanos());
             double singleSeconds = (System.nanoTime() - start) / 1e9;
+            if (faissIndexFile != null) {
+                VectorIndexes.writeFaissIndex(index, faissIndexFile);
+            }
 
             int[][] out = new int[queries.count()][k];
             for (int q = 0; q < queries.count(); q++) {

@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
@@ -165,27 +164,9 @@ public final class FactoryVectorIndex implements VectorIndex {
         if (ids.length == 0) {
             return;
         }
-        float[] rows;
-        long[] rowIds;
-        if (hasRepeatedIds(ids)) {
-            // The last occurrence of an id wins, in the order of last occurrences.
-            Map<Long, Integer> lastRow = new LinkedHashMap<>();
-            for (int i = 0; i < ids.length; i++) {
-                lastRow.remove(ids[i]);
-                lastRow.put(ids[i], i);
-            }
-            rows = new float[lastRow.size() * dimension];
-            rowIds = new long[lastRow.size()];
-            int r = 0;
-            for (Map.Entry<Long, Integer> e : lastRow.entrySet()) {
-                rowIds[r] = e.getKey();
-                System.arraycopy(vectors, e.getValue() * dimension, rows, r * dimension, dimension);
-                r++;
-            }
-        } else {
-            rows = vectors; // the common case, e.g. a bulk load: no copy of the batch
-            rowIds = ids;
-        }
+        UpsertBatch batch = UpsertBatch.lastRowWins(ids, vectors, dimension);
+        float[] rows = batch.rows();
+        long[] rowIds = batch.ids();
         ensureCapacity(labels + rowIds.length);
         for (int r = 0; r < rowIds.length; r++) {
             markStale(rowIds[r]);
@@ -371,6 +352,11 @@ public final class FactoryVectorIndex implements VectorIndex {
         return index;
     }
 
+    /** The FAISS index itself, for {@link VectorIndexes#writeFaissIndex}; owned here, not to be closed. */
+    FaissIndex faissIndex() {
+        return open();
+    }
+
     @Override
     public void close() {
         if (current != null) {
@@ -398,17 +384,6 @@ public final class FactoryVectorIndex implements VectorIndex {
         idOfLabel[old] = NO_ID;
         stale++;
         return true;
-    }
-
-    private static boolean hasRepeatedIds(long[] ids) {
-        long[] sorted = ids.clone();
-        Arrays.sort(sorted);
-        for (int i = 1; i < sorted.length; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -440,9 +415,7 @@ public final class FactoryVectorIndex implements VectorIndex {
     }
 
     private void addToFaiss(float[] rows, int count) {
-        try (FloatPointer x = new FloatPointer(rows)) {
-            current.get().add(count, x);
-        }
+        BufferedAdd.add(current.get(), rows, count, dimension);
     }
 
     /** Trains once enough vectors are stored; rebuilds when stale labels pile up. */
@@ -482,11 +455,7 @@ public final class FactoryVectorIndex implements VectorIndex {
                     next.get().train(training.length / dimension, x);
                 }
             }
-            if (live > 0) {
-                try (FloatPointer x = new FloatPointer(rows)) {
-                    next.get().add(live, x);
-                }
-            }
+            BufferedAdd.add(next.get(), rows, live, dimension);
         } catch (RuntimeException e) {
             next.close();
             throw e;

@@ -8,6 +8,7 @@ import io.dinostream.index.faiss.binding.global.Faiss;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
@@ -72,6 +73,11 @@ public final class FaissIndexes {
         } catch (RuntimeException e) {
             throw new IOException("FAISS cannot read the index in the snapshot: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes an index to a file in FAISS's own format ({@code write_index}), readable by any FAISS. */
+    public static void writeFile(FaissIndex index, Path file) {
+        Faiss.write_index(index, file.toString());
     }
 
     /** Serialises an index with FAISS's {@code write_index} (FAISS's own file format). */

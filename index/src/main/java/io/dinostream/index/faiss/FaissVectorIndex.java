@@ -1,5 +1,6 @@
 package io.dinostream.index.faiss;
 
+import io.dinostream.index.faiss.binding.FaissIndex;
 import io.dinostream.index.faiss.binding.IDSelectorBatch;
 import io.dinostream.index.faiss.binding.IndexFlatIP;
 import io.dinostream.index.faiss.binding.IndexIDMap2;
@@ -13,9 +14,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 
@@ -61,29 +60,9 @@ public final class FaissVectorIndex implements VectorIndex {
         if (ids.length == 0) {
             return;
         }
-        // Last occurrence wins: FAISS would otherwise store a repeated id twice.
-        Map<Long, Integer> lastRow = new LinkedHashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            lastRow.put(ids[i], i);
-        }
-        long[] uniqueIds = new long[lastRow.size()];
-        float[] rows = vectors;
-        if (lastRow.size() != ids.length) {
-            rows = new float[lastRow.size() * dimension];
-        }
-        int r = 0;
-        for (Map.Entry<Long, Integer> entry : lastRow.entrySet()) {
-            uniqueIds[r] = entry.getKey();
-            if (rows != vectors) {
-                System.arraycopy(vectors, entry.getValue() * dimension, rows, r * dimension, dimension);
-            }
-            r++;
-        }
-        remove(uniqueIds);
-        try (LongPointer idPointer = new LongPointer(uniqueIds);
-                FloatPointer vectorPointer = new FloatPointer(rows)) {
-            index.add_with_ids(uniqueIds.length, vectorPointer, idPointer);
-        }
+        UpsertBatch batch = UpsertBatch.lastRowWins(ids, vectors, dimension);
+        remove(batch.ids()); // FAISS has no replace
+        BufferedAdd.addWithIds(index, batch.rows(), batch.ids(), batch.count(), dimension);
     }
 
     @Override
@@ -180,6 +159,11 @@ public final class FaissVectorIndex implements VectorIndex {
             throw e;
         }
         return index;
+    }
+
+    /** The FAISS index itself, for {@link VectorIndexes#writeFaissIndex}; owned here, not to be closed. */
+    FaissIndex faissIndex() {
+        return open();
     }
 
     @Override

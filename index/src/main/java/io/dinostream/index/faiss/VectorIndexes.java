@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 
 /** Builds the configured {@link VectorIndex} of the index role, and restores any index from a snapshot. */
 public final class VectorIndexes {
@@ -19,11 +20,20 @@ public final class VectorIndexes {
      * @throws IllegalArgumentException if FAISS does not understand the factory string for this dimension
      */
     public static VectorIndex create(int dimension, String faissFactory, int trainSize) {
+        return create(dimension, faissFactory, FactoryVectorIndex.Metric.INNER_PRODUCT, trainSize);
+    }
+
+    /**
+     * As {@link #create(int, String, int)} for either metric. {@link FaissVectorIndex} is inner product
+     * only, so {@code Flat} with {@link FactoryVectorIndex.Metric#L2} is a {@link FactoryVectorIndex}.
+     */
+    public static VectorIndex create(
+            int dimension, String faissFactory, FactoryVectorIndex.Metric metric, int trainSize) {
         String factory = faissFactory.trim();
-        if (factory.equals("Flat")) {
+        if (factory.equals("Flat") && metric == FactoryVectorIndex.Metric.INNER_PRODUCT) {
             return new FaissVectorIndex(dimension);
         }
-        return new FactoryVectorIndex(dimension, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, trainSize);
+        return new FactoryVectorIndex(dimension, factory, metric, trainSize);
     }
 
     /**
@@ -38,6 +48,24 @@ public final class VectorIndexes {
             return "Flat";
         }
         return index.getClass().getSimpleName();
+    }
+
+    /**
+     * Writes the FAISS index inside {@code index} to {@code file} in FAISS's own format, so that other
+     * FAISS programs (python3-faiss in {@code bench index}) can search the very same index. Labels are
+     * FAISS's: the ids for {@code Flat}, internal row numbers for a {@link FactoryVectorIndex} (equal to
+     * the ids when they were added once, in order, from 0).
+     *
+     * @throws IllegalArgumentException if {@code index} holds no FAISS index
+     */
+    public static void writeFaissIndex(VectorIndex index, Path file) {
+        if (index instanceof FactoryVectorIndex factory) {
+            FaissIndexes.writeFile(factory.faissIndex(), file);
+        } else if (index instanceof FaissVectorIndex flat) {
+            FaissIndexes.writeFile(flat.faissIndex(), file);
+        } else {
+            throw new IllegalArgumentException(index.getClass().getSimpleName() + " holds no FAISS index");
+        }
     }
 
     /**
