@@ -70,6 +70,30 @@ inline void reserve_for_add(faiss::Index* index, int64_t n) {
     }
 }
 
+/**
+ * Copies to present those of the n ids that an IDMap2 holds (a rev_map lookup each) and returns how many.
+ * An upsert removes only these: remove_ids scans the whole index and rebuilds rev_map, so calling it for
+ * every batch of new ids would cost O(index size) per batch.
+ */
+inline int64_t id_map2_present(const faiss::IndexIDMap2* index, const int64_t* ids, int64_t n, int64_t* present) {
+    int64_t count = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (index->rev_map.count(ids[i]) != 0) {
+            present[count++] = ids[i];
+        }
+    }
+    return count;
+}
+
+/** Replaces the n internal row numbers in labels by the ids an id map stores for them (-1 stays -1). */
+inline void id_map_translate(const faiss::IndexIDMap* index, int64_t* labels, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (labels[i] >= 0) {
+            labels[i] = index->id_map[labels[i]];
+        }
+    }
+}
+
 /** Serialises searches of HNSW indexes, whose efSearch is set on the index for the call. */
 inline std::mutex& hnsw_search_mutex() {
     static std::mutex mutex;

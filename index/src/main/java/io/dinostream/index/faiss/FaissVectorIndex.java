@@ -4,6 +4,7 @@ import io.dinostream.index.faiss.binding.FaissIndex;
 import io.dinostream.index.faiss.binding.IDSelectorBatch;
 import io.dinostream.index.faiss.binding.IndexFlatIP;
 import io.dinostream.index.faiss.binding.IndexIDMap2;
+import io.dinostream.index.faiss.binding.global.Faiss;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
 import io.dinostream.index.vector.SnapshotCodec;
@@ -33,10 +34,17 @@ public final class FaissVectorIndex implements VectorIndex {
     public static final String SNAPSHOT_KIND = "faiss-flat-idmap";
 
     private final int dimension;
+    private final long minVectorsPerScanThread;
     private IndexFlatIP flat;
     private IndexIDMap2 idMap;
 
     public FaissVectorIndex(int dimension) {
+        this(dimension, SplitFlatScan.MIN_VECTORS_PER_PART);
+    }
+
+    /** Tests split single-query scans of small indexes with a small {@code minVectorsPerScanThread}. */
+    FaissVectorIndex(int dimension, long minVectorsPerScanThread) {
+        this.minVectorsPerScanThread = minVectorsPerScanThread;
         this.dimension = Vectors.checkDimension(dimension);
         FaissNative.load();
         flat = new IndexFlatIP(dimension);
@@ -61,18 +69,36 @@ public final class FaissVectorIndex implements VectorIndex {
             return;
         }
         UpsertBatch batch = UpsertBatch.lastRowWins(ids, vectors, dimension);
-        remove(batch.ids()); // FAISS has no replace
+        remove(batch.ids()); // FAISS has no replace: remove the ids it holds, then add
         BufferedAdd.addWithIds(index, batch.rows(), batch.ids(), batch.count(), dimension);
+    }
+
+    /**
+     * The ids the index holds. Replacing only those matters: FAISS's remove_ids scans the whole index and
+     * rebuilds the id map's reverse map, and most upserts carry only new ids.
+     */
+    private static long[] present(IndexIDMap2 index, long[] ids) {
+        if (index.ntotal() == 0) {
+            return new long[0];
+        }
+        try (LongPointer candidates = new LongPointer(ids);
+                LongPointer found = new LongPointer(ids.length)) {
+            int count = (int) Faiss.id_map2_present(index, candidates, ids.length, found);
+            long[] present = new long[count];
+            found.get(present);
+            return present;
+        }
     }
 
     @Override
     public long remove(long[] ids) {
         IndexIDMap2 index = open();
-        if (ids.length == 0 || index.ntotal() == 0) {
-            return 0;
+        long[] present = present(index, ids);
+        if (present.length == 0) {
+            return 0; // nothing to do, and no scan of the whole index for it
         }
-        try (LongPointer idPointer = new LongPointer(ids);
-                IDSelectorBatch selector = new IDSelectorBatch(ids.length, idPointer)) {
+        try (LongPointer idPointer = new LongPointer(present);
+                IDSelectorBatch selector = new IDSelectorBatch(present.length, idPointer)) {
             return index.remove_ids(selector);
         }
     }
@@ -92,12 +118,22 @@ public final class FaissVectorIndex implements VectorIndex {
         }
         long[] labels = new long[n * kEffective];
         float[] distances = new float[n * kEffective];
-        try (FloatPointer queryPointer = new FloatPointer(queries);
-                FloatPointer distancePointer = new FloatPointer(distances.length);
-                LongPointer labelPointer = new LongPointer(labels.length)) {
-            index.search(n, queryPointer, kEffective, distancePointer, labelPointer);
-            distancePointer.get(distances);
-            labelPointer.get(labels);
+        int parts = n == 1 ? SplitFlatScan.parts(stored, FaissNative.threads(), minVectorsPerScanThread) : 1;
+        if (parts > 1) {
+            // FAISS gives one query one thread: split its scan over FAISS's threads (SplitFlatScan).
+            SplitFlatScan.search(flat.get_xb(), stored, dimension, queries, kEffective, parts, distances, labels);
+            try (LongPointer rows = new LongPointer(labels)) {
+                Faiss.id_map_translate(index, rows, labels.length);
+                rows.get(labels);
+            }
+        } else {
+            try (FloatPointer queryPointer = new FloatPointer(queries);
+                    FloatPointer distancePointer = new FloatPointer(distances.length);
+                    LongPointer labelPointer = new LongPointer(labels.length)) {
+                index.search(n, queryPointer, kEffective, distancePointer, labelPointer);
+                distancePointer.get(distances);
+                labelPointer.get(labels);
+            }
         }
         for (int q = 0; q < n; q++) {
             int count = 0;
