@@ -84,7 +84,8 @@ public final class IndexBenchmark {
 
     /**
      * Everything measured. The scan rates are the exact (Flat) index's bytes of base vectors per second:
-     * one query at a time (one thread on FAISS's distance kernel) and in batches (BLAS, which reuses each
+     * one query at a time (its scan split in ranges over the FAISS threads, {@code SplitFlatScan}; FAISS
+     * itself gives one query one thread) and in batches (BLAS, which reuses each
      * block across the batch).
      */
     public record Result(
@@ -311,7 +312,8 @@ public final class IndexBenchmark {
         out.append("\n\"One index\": Java's rates over Python's on the very index Java built (written with FAISS's"
                 + " write_index, read with read_index), where only the binding differs.\n");
         out.append(String.format(
-                "%nExact search scans %.2f GB/s of base vectors one query at a time and %.2f GB/s in batches; a"
+                "%nExact search (Java) scans %.2f GB/s of base vectors one query at a time (split over the FAISS"
+                        + " threads) and %.2f GB/s in batches; a"
                         + " memory copy of the same %.2f GB runs at %.2f GB/s: %.2f (single) and %.2f (batched).%n",
                 r.flatSingleScanBytesPerSecond() / 1e9,
                 r.flatBatchScanBytesPerSecond() / 1e9,
