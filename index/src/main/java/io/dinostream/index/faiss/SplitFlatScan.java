@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 
@@ -20,12 +22,23 @@ final class SplitFlatScan {
     /** Below this many vectors per thread a query takes well under a millisecond: not worth a hand-off. */
     static final long MIN_VECTORS_PER_PART = 65_536;
 
-    /** Scans of ranges after the first; daemon threads, idle ones expire after a minute. */
-    private static final ExecutorService PARTS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "faiss-flat-scan");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * Scans of ranges after the first: daemon threads, at most one per core, idle ones ending after a
+     * minute. When all are busy (concurrent queries), the calling thread scans the range itself: under
+     * load a split adds no throughput, so it must not add threads either.
+     */
+    private static final ExecutorService PARTS = new ThreadPoolExecutor(
+            0,
+            Runtime.getRuntime().availableProcessors(),
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+                Thread thread = new Thread(task, "faiss-flat-scan");
+                thread.setDaemon(true);
+                return thread;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
 
     private SplitFlatScan() {}
 

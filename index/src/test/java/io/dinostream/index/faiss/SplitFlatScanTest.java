@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.VectorIndex;
 import io.dinostream.index.vector.VectorIndexConformanceTest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -61,6 +67,59 @@ class SplitFlatScanTest {
                     assertArrayEquals(expected.ids(), actual.ids(), "query " + q + ", k " + k);
                     assertArrayEquals(expected.scores(), actual.scores(), "query " + q + ", k " + k);
                 }
+            }
+        }
+    }
+
+    @Test
+    void concurrentSplitQueriesAllGetTheirOwnAnswer() throws Exception {
+        int dimension = 16;
+        int count = 3_000;
+        SplittableRandom random = new SplittableRandom(78);
+        float[] data = new float[count * dimension];
+        long[] ids = new long[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = i * 11L;
+        }
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        int searchers = 8;
+        float[][] queries = new float[searchers * 20][dimension];
+        for (float[] query : queries) {
+            for (int i = 0; i < dimension; i++) {
+                query[i] = (float) random.nextGaussian();
+            }
+        }
+        try (VectorIndex split = new FaissVectorIndex(dimension, 1);
+                VectorIndex whole = new FaissVectorIndex(dimension, Long.MAX_VALUE)) {
+            split.upsert(ids, data);
+            whole.upsert(ids, data);
+            Neighbors[] expected = new Neighbors[queries.length];
+            for (int q = 0; q < queries.length; q++) {
+                expected[q] = whole.search(queries[q], 10).get(0);
+            }
+            // More searchers than cores: the pool fills and callers scan ranges themselves.
+            ExecutorService pool = Executors.newFixedThreadPool(searchers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int s = 0; s < searchers; s++) {
+                    int first = s * 20;
+                    done.add(pool.submit(() -> {
+                        FaissNative.setThreads(3); // per thread in OpenMP: each searcher splits in three
+                        for (int q = first; q < first + 20; q++) {
+                            Neighbors actual = split.search(queries[q], 10).get(0);
+                            assertArrayEquals(expected[q].ids(), actual.ids(), "query " + q);
+                            assertArrayEquals(expected[q].scores(), actual.scores(), "query " + q);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> searcher : done) {
+                    searcher.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }
