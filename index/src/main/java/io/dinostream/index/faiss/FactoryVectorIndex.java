@@ -43,6 +43,10 @@ import org.bytedeco.javacpp.LongPointer;
  * <p><b>Snapshots</b> hold the FAISS index in FAISS's format plus the label table and the live vectors,
  * so a restored index needs neither training nor re-adding.
  *
+ * <p><b>GPU.</b> With a {@link GpuReplica} ({@link VectorIndexes#create} with {@link IndexDevice}), k-NN
+ * searches run on a GPU copy of the FAISS index, with the same labels and the same over-fetch; the CPU
+ * index stays the truth for everything else.
+ *
  * <p>Threading as {@link VectorIndex} states. Native memory: the current FAISS index is owned here and
  * deleted on {@link #close()} or when replaced.
  */
@@ -80,6 +84,10 @@ public final class FactoryVectorIndex implements VectorIndex {
     private float[] vectorOfLabel;
     private int labels;
     private int stale;
+    /** Changes whenever {@code current} is replaced, so that a GPU replica knows to copy it again. */
+    private long generation;
+    /** Where k-NN searches run when not null: a GPU copy of {@code current}. */
+    private GpuReplica gpu;
 
     /**
      * @param description a FAISS factory string, e.g. {@code "IVF1024,Flat"} or {@code "HNSW32"}
@@ -215,7 +223,9 @@ public final class FactoryVectorIndex implements VectorIndex {
         try (FloatPointer x = new FloatPointer(queries);
                 FloatPointer d = new FloatPointer(distances.length);
                 LongPointer l = new LongPointer(found.length)) {
-            Faiss.search_with_params(index, n, x, fetch, d, l, params.nprobe(), params.efSearch());
+            if (gpu == null || !gpu.search(index, generation, this::rows, n, x, fetch, d, l, params.nprobe())) {
+                Faiss.search_with_params(index, n, x, fetch, d, l, params.nprobe(), params.efSearch());
+            }
             d.get(distances);
             l.get(found);
         }
@@ -357,8 +367,28 @@ public final class FactoryVectorIndex implements VectorIndex {
         return open();
     }
 
+    /**
+     * Runs k-NN searches on {@code replica} (a GPU copy of the FAISS index) from now on, where the GPU
+     * can; takes ownership of it. Writes, range searches and snapshots stay on the CPU index.
+     */
+    void searchOn(GpuReplica replica) {
+        if (gpu != null) {
+            gpu.close();
+        }
+        gpu = replica;
+    }
+
+    /** Whether searches have a GPU copy of the index right now (tests). */
+    boolean searchesOnGpu() {
+        return gpu != null && gpu.holdsCopy();
+    }
+
     @Override
     public void close() {
+        if (gpu != null) {
+            gpu.close();
+            gpu = null;
+        }
         if (current != null) {
             current.close();
             current = null;
@@ -374,6 +404,11 @@ public final class FactoryVectorIndex implements VectorIndex {
             throw new IllegalArgumentException(
                     "FAISS cannot build index '" + factory + "' of dimension " + dimension + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The vectors of labels {@code [from, to)}, row-major (a GPU replica adds them to its copy). */
+    private float[] rows(int from, int to) {
+        return Arrays.copyOfRange(vectorOfLabel, from * dimension, to * dimension);
     }
 
     private boolean markStale(long id) {
@@ -481,6 +516,7 @@ public final class FactoryVectorIndex implements VectorIndex {
         }
         current.close();
         current = next;
+        generation++;
         trained = trained || train;
         // The compacted arrays become the tables: no second copy of every vector.
         labelOfId.clear();

@@ -181,6 +181,22 @@ public final class FaissVectorIndex implements VectorIndex {
         out.flush();
     }
 
+    /** Upserts every stored vector, under its id, into {@code target}. */
+    void copyTo(VectorIndex target) {
+        IndexIDMap2 index = open();
+        int count = Math.toIntExact(index.ntotal());
+        if (count == 0) {
+            return;
+        }
+        long[] ids = new long[count];
+        float[] vectors = new float[Math.multiplyExact(count, dimension)];
+        try (LongPointer idPointer = index.id_map()) {
+            idPointer.get(ids);
+        }
+        flat.get_xb().get(vectors);
+        target.upsert(ids, vectors);
+    }
+
     /** Reads the fields {@link #writeSnapshot} wrote after the header. */
     public static FaissVectorIndex readSnapshot(DataInputStream in) throws IOException {
         int dimension = in.readInt();

@@ -37,6 +37,58 @@ public final class VectorIndexes {
     }
 
     /**
+     * As {@link #create(int, String, FactoryVectorIndex.Metric, int)}, searching on {@code device}. On a
+     * GPU every factory string, {@code Flat} included, is a {@link FactoryVectorIndex} whose k-NN searches
+     * run on a GPU copy (device 0); index types FAISS cannot put on a GPU (HNSW) search on the CPU.
+     *
+     * @throws IllegalStateException if {@code device} is {@link IndexDevice#GPU} and no GPU is usable
+     */
+    public static VectorIndex create(
+            int dimension, String faissFactory, FactoryVectorIndex.Metric metric, int trainSize, IndexDevice device) {
+        if (!device.useGpu()) {
+            return create(dimension, faissFactory, metric, trainSize);
+        }
+        FactoryVectorIndex index = new FactoryVectorIndex(dimension, faissFactory.trim(), metric, trainSize);
+        try {
+            index.searchOn(GpuReplica.open(0, false));
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+        return index;
+    }
+
+    /**
+     * {@code index} searching on {@code device}: a restored snapshot, say. A {@link FactoryVectorIndex} gets
+     * a GPU replica; an exact {@link FaissVectorIndex} is copied into a {@code Flat} {@link
+     * FactoryVectorIndex} first (and closed). On the CPU, or for other implementations, {@code index}
+     * itself.
+     */
+    public static VectorIndex onDevice(VectorIndex index, IndexDevice device) {
+        if (!device.useGpu()) {
+            return index;
+        }
+        FactoryVectorIndex factory;
+        if (index instanceof FactoryVectorIndex existing) {
+            factory = existing;
+        } else if (index instanceof FaissVectorIndex flat) {
+            factory = new FactoryVectorIndex(
+                    flat.dimension(), "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, Integer.MAX_VALUE);
+            try {
+                flat.copyTo(factory);
+            } catch (RuntimeException e) {
+                factory.close();
+                throw e;
+            }
+            flat.close();
+        } else {
+            return index;
+        }
+        factory.searchOn(GpuReplica.open(0, false));
+        return factory;
+    }
+
+    /**
      * The factory string an index was created from ({@code Flat} for the exact FAISS index), to tell
      * whether a snapshot still matches the configuration.
      */

@@ -1,0 +1,260 @@
+package io.dinostream.index.faiss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinostream.index.vector.Neighbors;
+import io.dinostream.index.vector.SearchParams;
+import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.index.vector.VectorIndexConformanceTest;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/**
+ * Searches on a GPU copy of the FAISS index, checked against the same searches on the CPU. Runs only
+ * where {@link GpuSupport} finds the GPU build of the binding and a CUDA device (never in CI, which has
+ * neither; docs/index.md, "GPU", says how to run it).
+ *
+ * <p>Data: 200 Gaussian clusters in 32 dimensions, L2-normalised, seed 11; 50,000 base vectors and 300
+ * queries. Tolerances: the GPU computes the same float32 inner products in another order, so scores agree
+ * within 1e-4 and neighbour sets may differ only where scores tie within that.
+ */
+@EnabledIf("gpuPresent")
+class GpuSearchTest {
+    private static final int DIM = 32;
+    private static final int BASE = 50_000;
+    private static final int QUERIES = 300;
+    private static final int K = 10;
+    private static final FactoryVectorIndex.Metric IP = FactoryVectorIndex.Metric.INNER_PRODUCT;
+
+    private static long[] ids;
+    private static float[] base;
+    private static float[] queries;
+    private static List<Neighbors> exact;
+
+    static boolean gpuPresent() {
+        GpuSupport.Status status = GpuSupport.status();
+        System.out.println("GPU: " + status.reason());
+        return status.available();
+    }
+
+    /** The whole VectorIndex contract, on an exact index whose searches run on the GPU. */
+    @Nested
+    class FlatOnGpuConformance extends VectorIndexConformanceTest {
+        @Override
+        protected VectorIndex create(int dimension) {
+            return VectorIndexes.create(dimension, "Flat", IP, Integer.MAX_VALUE, IndexDevice.GPU);
+        }
+    }
+
+    @BeforeAll
+    static void data() {
+        Random random = new Random(11);
+        float[] centres = new float[200 * DIM];
+        for (int i = 0; i < centres.length; i++) {
+            centres[i] = (float) random.nextGaussian();
+        }
+        base = clustered(random, centres, BASE);
+        queries = clustered(random, centres, QUERIES);
+        ids = new long[BASE];
+        for (int i = 0; i < BASE; i++) {
+            ids[i] = 5_000_000_000L + 3L * i;
+        }
+        try (VectorIndex cpu = VectorIndexes.create(DIM, "Flat", IP, 1, IndexDevice.CPU)) {
+            cpu.upsert(ids, base);
+            exact = cpu.search(queries, K);
+        }
+    }
+
+    @Test
+    void exactSearchOnTheGpuMatchesTheCpu() {
+        try (FactoryVectorIndex gpu = onGpu("Flat", 1)) {
+            gpu.upsert(ids, base);
+            List<Neighbors> found = gpu.search(queries, K);
+            assertTrue(gpu.searchesOnGpu(), "the search ran on the GPU copy");
+            assertSameWithinTies(exact, found, 1e-4f);
+        }
+    }
+
+    @Test
+    void ivfOnTheGpuFindsWhatTheCpuIvfFinds() {
+        for (String description : new String[] {"IVF256,Flat", "IVF256,SQ8", "IVF256,PQ16", "OPQ16,IVF256,PQ16"}) {
+            try (FactoryVectorIndex cpu = new FactoryVectorIndex(DIM, description, IP, BASE);
+                    FactoryVectorIndex gpu = onGpu(description, BASE)) {
+                cpu.upsert(ids, base);
+                gpu.upsert(ids, base);
+                assertTrue(gpu.trained());
+                SearchParams nprobe16 = SearchParams.nprobe(16);
+                double cpuRecall = recall(cpu.search(queries, K, nprobe16));
+                double gpuRecall = recall(gpu.search(queries, K, nprobe16));
+                double narrow = recall(gpu.search(queries, K, SearchParams.nprobe(1)));
+                assertTrue(gpu.searchesOnGpu(), description + " ran on the GPU copy");
+                System.out.printf(
+                        "%s recall@10 at nprobe 16: CPU %.4f, GPU %.4f (GPU at nprobe 1: %.4f)%n",
+                        description, cpuRecall, gpuRecall, narrow);
+                // Same trained index (deterministic k-means on the CPU), same codes: the recalls agree
+                // within 0.01; PQ codes computed on the GPU may round differently.
+                assertEquals(cpuRecall, gpuRecall, 0.01, description);
+                assertTrue(narrow < gpuRecall, description + ": nprobe must reach the GPU index");
+                if (description.endsWith("Flat") || description.endsWith("SQ8")) {
+                    assertTrue(gpuRecall >= 0.90, description + " recall " + gpuRecall);
+                }
+            }
+        }
+    }
+
+    @Test
+    void writesAfterTheFirstSearchReachTheGpuCopy() {
+        try (FactoryVectorIndex gpu = onGpu("Flat", 1)) {
+            gpu.upsert(Arrays.copyOf(ids, 1000), Arrays.copyOf(base, 1000 * DIM));
+            assertEquals(ids[0], gpu.search(row(base, 0), 1).get(0).ids()[0]);
+            assertTrue(gpu.searchesOnGpu());
+            // New ids: added to the copy, not copied again.
+            gpu.upsert(Arrays.copyOfRange(ids, 1000, 2000), Arrays.copyOfRange(base, 1000 * DIM, 2000 * DIM));
+            assertEquals(ids[1500], gpu.search(row(base, 1500), 1).get(0).ids()[0]);
+            // Removal: the id is gone from the results, the copy untouched.
+            gpu.remove(new long[] {ids[1500]});
+            for (long id : gpu.search(row(base, 1500), 20).get(0).ids()) {
+                assertTrue(id != ids[1500], "a removed id must not come back");
+            }
+            // Replacement: the id answers with its new vector only.
+            gpu.upsert(new long[] {ids[7]}, row(base, 1700));
+            Neighbors moved = gpu.search(row(base, 1700), 2).get(0);
+            Set<Long> top = Set.of(moved.ids()[0], moved.ids()[1]);
+            assertEquals(Set.of(ids[7], ids[1700]), top);
+            assertEquals(1999, gpu.size());
+        }
+    }
+
+    @Test
+    void trainingReplacesTheGpuCopy() {
+        try (FactoryVectorIndex gpu = onGpu("IVF64,Flat", 20_000)) {
+            gpu.upsert(Arrays.copyOf(ids, 10_000), Arrays.copyOf(base, 10_000 * DIM));
+            assertFalse(gpu.trained());
+            gpu.search(queries, K); // the exact stand-in goes to the GPU
+            gpu.upsert(Arrays.copyOf(ids, BASE), base); // trains, a new index
+            assertTrue(gpu.trained());
+            double recall = recall(gpu.search(queries, K, SearchParams.nprobe(16)));
+            assertTrue(gpu.searchesOnGpu());
+            assertTrue(recall >= 0.90, "the trained index, not the stand-in, must be searched: " + recall);
+        }
+    }
+
+    @Test
+    void hnswAndLargeKSearchOnTheCpu() {
+        try (FactoryVectorIndex hnsw = onGpu("HNSW16", 1);
+                FactoryVectorIndex cpuHnsw = new FactoryVectorIndex(DIM, "HNSW16", IP, 1)) {
+            hnsw.upsert(Arrays.copyOf(ids, 5000), Arrays.copyOf(base, 5000 * DIM));
+            cpuHnsw.upsert(Arrays.copyOf(ids, 5000), Arrays.copyOf(base, 5000 * DIM));
+            List<Neighbors> found = hnsw.search(queries, K, SearchParams.efSearch(64));
+            assertFalse(hnsw.searchesOnGpu(), "FAISS has no GPU HNSW");
+            assertSameWithinTies(cpuHnsw.search(queries, K, SearchParams.efSearch(64)), found, 0f);
+        }
+        try (FactoryVectorIndex flat = onGpu("Flat", 1);
+                VectorIndex cpu = VectorIndexes.create(DIM, "Flat", IP, 1, IndexDevice.CPU)) {
+            flat.upsert(Arrays.copyOf(ids, 5000), Arrays.copyOf(base, 5000 * DIM));
+            cpu.upsert(Arrays.copyOf(ids, 5000), Arrays.copyOf(base, 5000 * DIM));
+            float[] two = Arrays.copyOf(queries, 2 * DIM);
+            // k above the GPU's 2048: the CPU answers, and the result is the exact one.
+            assertSameWithinTies(cpu.search(two, 3000), flat.search(two, 3000), 1e-4f);
+        }
+    }
+
+    @Test
+    void aRestoredExactIndexMovesToTheGpu() {
+        VectorIndex flat = VectorIndexes.create(DIM, "Flat", IP, 1, IndexDevice.CPU);
+        assertTrue(flat instanceof FaissVectorIndex);
+        flat.upsert(ids, base);
+        try (VectorIndex gpu = VectorIndexes.onDevice(flat, IndexDevice.GPU)) {
+            assertEquals(BASE, gpu.size());
+            assertSameWithinTies(exact, gpu.search(queries, K), 1e-4f);
+            assertTrue(((FactoryVectorIndex) gpu).searchesOnGpu());
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private static FactoryVectorIndex onGpu(String description, int trainSize) {
+        return (FactoryVectorIndex) VectorIndexes.create(DIM, description, IP, trainSize, IndexDevice.GPU);
+    }
+
+    private static float[] row(float[] rows, int i) {
+        return Arrays.copyOfRange(rows, i * DIM, (i + 1) * DIM);
+    }
+
+    private static double recall(List<Neighbors> approximate) {
+        int hits = 0;
+        for (int q = 0; q < QUERIES; q++) {
+            Set<Long> truth = new HashSet<>();
+            for (long id : exact.get(q).ids()) {
+                truth.add(id);
+            }
+            for (long id : approximate.get(q).ids()) {
+                hits += truth.contains(id) ? 1 : 0;
+            }
+        }
+        return hits / (double) (QUERIES * K);
+    }
+
+    /**
+     * Same length and scores within {@code tolerance} rank by rank; ids may differ only where the
+     * expected scores tie within the tolerance around that rank (then either order is right).
+     */
+    private static void assertSameWithinTies(List<Neighbors> expected, List<Neighbors> actual, float tolerance) {
+        assertEquals(expected.size(), actual.size());
+        for (int q = 0; q < expected.size(); q++) {
+            Neighbors e = expected.get(q);
+            Neighbors a = actual.get(q);
+            assertEquals(e.size(), a.size(), "query " + q);
+            for (int r = 0; r < e.size(); r++) {
+                assertEquals(e.scores()[r], a.scores()[r], tolerance, "query " + q + " rank " + r);
+            }
+            Set<Long> expectedIds = new HashSet<>();
+            for (long id : e.ids()) {
+                expectedIds.add(id);
+            }
+            float last = e.scores()[e.size() - 1];
+            for (int r = 0; r < a.size(); r++) {
+                boolean tiedAtTheCut = Math.abs(a.scores()[r] - last) <= tolerance;
+                assertTrue(
+                        expectedIds.contains(a.ids()[r]) || tiedAtTheCut,
+                        "query " + q + ": id " + a.ids()[r] + " at rank " + r + " is not in the expected set");
+            }
+        }
+    }
+
+    private static float[] clustered(Random random, float[] centres, int n) {
+        float[] out = new float[n * DIM];
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(200);
+            double norm = 0;
+            for (int d = 0; d < DIM; d++) {
+                float v = centres[c * DIM + d] + 0.35f * (float) random.nextGaussian();
+                out[i * DIM + d] = v;
+                norm += v * v;
+            }
+            for (int d = 0; d < DIM; d++) {
+                out[i * DIM + d] /= (float) Math.sqrt(norm);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void helperSelfCheck() {
+        // The tie-aware comparison must fail on a wrong id with a distinct score.
+        List<Neighbors> e = List.of(new Neighbors(new long[] {1, 2}, new float[] {0.9f, 0.5f}));
+        List<Neighbors> a = List.of(new Neighbors(new long[] {3, 2}, new float[] {0.9f, 0.5f}));
+        assertArrayEquals(new long[] {1, 2}, e.get(0).ids());
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> assertSameWithinTies(e, a, 0f));
+    }
+}

@@ -1,0 +1,55 @@
+package io.dinostream.index.faiss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinostream.index.vector.VectorIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
+
+/** Choosing the device; without a GPU (as in CI) every choice must end on the CPU or say why not. */
+class IndexDeviceTest {
+    static boolean gpuPresent() {
+        return GpuSupport.available();
+    }
+
+    @Test
+    void parsesTheThreeChoicesInAnyCase() {
+        assertEquals(IndexDevice.CPU, IndexDevice.parse("cpu"));
+        assertEquals(IndexDevice.GPU, IndexDevice.parse(" GPU "));
+        assertEquals(IndexDevice.AUTO, IndexDevice.parse("Auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IndexDevice.parse("tpu"));
+        assertTrue(e.getMessage().contains("cpu, gpu or auto"), e.getMessage());
+    }
+
+    @Test
+    void theCpuNeverTouchesTheGpu() {
+        assertFalse(IndexDevice.CPU.useGpu());
+        try (VectorIndex index =
+                VectorIndexes.create(8, "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, 1, IndexDevice.CPU)) {
+            assertTrue(index instanceof FaissVectorIndex);
+        }
+    }
+
+    @Test
+    @DisabledIf("gpuPresent")
+    void withoutAGpuAutoRunsOnTheCpuAndGpuSaysWhy() {
+        GpuSupport.Status status = GpuSupport.status();
+        assertFalse(status.available());
+        assertEquals(0, status.devices());
+        assertFalse(IndexDevice.AUTO.useGpu());
+        try (VectorIndex index =
+                VectorIndexes.create(8, "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, 1, IndexDevice.AUTO)) {
+            assertTrue(index instanceof FaissVectorIndex, "auto falls back to the CPU's exact index");
+            assertSame(index, VectorIndexes.onDevice(index, IndexDevice.AUTO));
+        }
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> VectorIndexes.create(8, "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, 1, IndexDevice.GPU));
+        assertTrue(e.getMessage().contains("index device 'gpu'"), e.getMessage());
+        assertTrue(e.getMessage().contains(status.reason()), e.getMessage());
+    }
+}
