@@ -38,7 +38,11 @@ cd "$src"
 files=$(find faiss/gpu \( -name '*.cu' -o -name '*.cpp' \) -not -path '*/test/*' -not -path '*/perf/*' | sort)
 echo "compiling $(echo "$files" | wc -l) files for sm_{$archs} on $jobs jobs"
 # gencode travels as a string through xargs: rebuild the array in each child.
-echo "$files" | xargs -P "$jobs" -I{} bash -c 'gencode=($GENCODE); compile "$1" || { echo "FAILED: $1" >&2; exit 255; }' _ {}
+# Every file is tried; the build fails at the end if any did, naming them.
+if ! echo "$files" | xargs -P "$jobs" -I{} bash -c 'gencode=($GENCODE); compile "$1" || { echo "FAILED: $1" >&2; exit 1; }' _ {}; then
+    echo "some files failed to compile (FAILED lines above)" >&2
+    exit 1
+fi
 rm -f "$out/libfaiss_gpu.a"
 ar rcs "$out/libfaiss_gpu.a" "$out"/obj/*.o
 echo "wrote $out/libfaiss_gpu.a ($(du -h "$out/libfaiss_gpu.a" | cut -f1))"

@@ -88,6 +88,11 @@ public final class VectorIndexes {
         return factory;
     }
 
+    /** Whether {@code index}'s k-NN searches ran on a GPU copy at its last search. */
+    public static boolean searchesOnGpu(VectorIndex index) {
+        return index instanceof FactoryVectorIndex factory && factory.searchesOnGpu();
+    }
+
     /**
      * The factory string an index was created from ({@code Flat} for the exact FAISS index), to tell
      * whether a snapshot still matches the configuration.
