@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Search on the GPU against the CPU, on the very same index in the same run: each index is built on the
@@ -30,7 +31,7 @@ public final class GpuIndexBenchmark {
     private GpuIndexBenchmark() {}
 
     /** One index's figures. */
-    record Row(
+    public record Row(
             String factory,
             String params,
             double cpuQps,
@@ -44,14 +45,25 @@ public final class GpuIndexBenchmark {
         int base = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int dim = args.length > 1 ? Integer.parseInt(args[1]) : 384;
         int queries = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        List<String> factories = args.length > 3
-                ? List.of(args).subList(3, args.length)
-                : List.of("Flat", "IVF4096,Flat/nprobe=32", "IVF4096,PQ48/nprobe=32");
+        List<String> cases = args.length > 3 ? List.of(args).subList(3, args.length) : DEFAULT_CASES;
+        System.out.println(markdown(base, dim, queries, run(base, dim, queries, cases, System.out::println)));
+    }
+
+    /** The cases measured when none are named. */
+    public static final List<String> DEFAULT_CASES = List.of("Flat", "IVF1024,Flat/nprobe=16");
+
+    /**
+     * Measures each case ({@code factory[/params]}, e.g. {@code IVF1024,Flat/nprobe=16}).
+     *
+     * @throws IllegalStateException if no GPU is usable (with the reason)
+     */
+    public static List<Row> run(int base, int dim, int queries, List<String> factories, Consumer<String> log)
+            throws Exception {
         FaissNative.load();
         GpuSupport.Status gpu = GpuSupport.status();
-        System.out.printf("GPU: %s; CPU: %d FAISS threads%n", gpu.reason(), FaissNative.threads());
+        log.accept(String.format("GPU: %s; CPU: %d FAISS threads", gpu.reason(), FaissNative.threads()));
         if (!gpu.available()) {
-            throw new IllegalStateException("no GPU: " + gpu.reason());
+            throw new IllegalStateException("bench gpu-index needs a GPU: " + gpu.reason());
         }
         SyntheticVectors synthetic = new SyntheticVectors(dim, 100, 7);
         float[] vectors = rows(synthetic, base, dim);
@@ -75,7 +87,7 @@ public final class GpuIndexBenchmark {
             VectorIndex index = new FactoryVectorIndex(
                     dim, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, Math.min(base, 200_000));
             index.upsert(ids, vectors);
-            System.out.printf("%s built on the CPU in %.1f s%n", factory, (System.nanoTime() - t0) / 1e9);
+            log.accept(String.format("%s built on the CPU in %.1f s", factory, (System.nanoTime() - t0) / 1e9));
             double cpuRecall = recall(exact, index.search(probes, K, params));
             double cpuQps =
                     queries * RepeatedTiming.runsPerSecond(2, MIN_SECONDS, () -> index.search(probes, K, params));
@@ -96,13 +108,13 @@ public final class GpuIndexBenchmark {
                         cpuRecall,
                         gpuRecall,
                         VectorIndexes.searchesOnGpu(onGpu));
-                System.out.println(row);
+                log.accept(row.toString());
                 rows.add(row);
             } finally {
                 onGpu.close();
             }
         }
-        System.out.println(markdown(base, dim, queries, rows));
+        return rows;
     }
 
     private static float[] rows(SyntheticVectors synthetic, int n, int dim) {
@@ -129,7 +141,7 @@ public final class GpuIndexBenchmark {
         return hits / (double) total;
     }
 
-    static String markdown(int base, int dim, int queries, List<Row> rows) {
+    public static String markdown(int base, int dim, int queries, List<Row> rows) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,

@@ -4,6 +4,7 @@ import io.dinostream.bench.ApiBenchmark;
 import io.dinostream.bench.CurateBenchmark;
 import io.dinostream.bench.EmbedBenchmark;
 import io.dinostream.bench.EmbedLeakCheck;
+import io.dinostream.bench.GpuIndexBenchmark;
 import io.dinostream.bench.IndexBenchmark;
 import io.dinostream.bench.PipelineBenchmark;
 import io.dinostream.bench.TrainBenchmark;
@@ -34,7 +35,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks: embed (model vs matmul references, memory), index (FAISS vs python3-faiss), pipeline, api";
+        return "benchmarks: embed (model vs matmul references, memory), index (FAISS vs python3-faiss), gpu-index, pipeline, api";
     }
 
     @Override
@@ -51,6 +52,8 @@ public final class BenchCommand implements Command {
                                                [--levels K[,K2]] [--heap 4g] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--repeats 1]
                                               [--seconds 1] [--cases 'Flat;HNSW32/efSearch=128;...'] [--output FILE]
+                       dinostream bench gpu-index [--base 1000000] [--dim 384] [--queries 1000]
+                                                  [--cases 'Flat;IVF1024,Flat/nprobe=16'] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
                                               [--seconds 20] [--leak-images 10000] [--leak-preset vit-tiny-demo]
                                               [--output FILE]
@@ -93,6 +96,12 @@ public final class BenchCommand implements Command {
                 build time, QPS (batches of 1,000 queries, and single queries; each over at least --seconds),
                 recall@k, medians with the spread of the Java/Python ratios, and the exact scan's bytes/s
                 against a memory copy. At 1M x 384 give the JVM room: DINOSTREAM_JAVA_OPTS=-Xmx12g.
+
+                gpu-index: needs the GPU build of the FAISS binding and a CUDA device (docs/index.md, "GPU").
+                Builds each case (--cases, default Flat; IVF1024,Flat/nprobe=16) on the CPU from seeded clustered
+                vectors, times batches of --queries there, moves the very same index to the GPU and times the
+                same batches there. Reports both QPS, their ratio, the copy's time and recall@10 of both against
+                exact search. Exit code 1, with the reason, where no GPU is usable.
 
                 embed: measures the DINOv2 forward pass at each batch size in images/s, model GFLOP/s and peak
                 RSS, against two references measured in the same run: a float32 matrix multiply on the same
@@ -152,6 +161,23 @@ public final class BenchCommand implements Command {
         } finally {
             FileTrees.delete(work); // the vector files: 1.5 GB at 1M x 384
         }
+    }
+
+    private static int gpuIndex(Args args) throws Exception {
+        int base = args.intOption("base", 1_000_000, 1_000, 100_000_000);
+        int dim = args.intOption("dim", 384, 16, 4096);
+        int queries = args.intOption("queries", 1_000, 10, 1_000_000);
+        List<String> cases = List.of(args.option("cases", String.join(";", GpuIndexBenchmark.DEFAULT_CASES))
+                .split(";"));
+        List<GpuIndexBenchmark.Row> rows;
+        try {
+            rows = GpuIndexBenchmark.run(base, dim, queries, cases, line -> System.err.println(line));
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        publish(args, "## bench gpu-index\n" + GpuIndexBenchmark.markdown(base, dim, queries, rows));
+        return 0;
     }
 
     private static int pipeline(Args args) throws Exception {
@@ -366,6 +392,9 @@ public final class BenchCommand implements Command {
                 Map.of());
         if (args.positional().equals(List.of("index"))) {
             return index(args);
+        }
+        if (args.positional().equals(List.of("gpu-index"))) {
+            return gpuIndex(args);
         }
         if (args.positional().equals(List.of("pipeline"))) {
             return pipeline(args);
