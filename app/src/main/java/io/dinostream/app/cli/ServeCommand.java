@@ -36,6 +36,7 @@ public final class ServeCommand implements Command {
             DinostreamConfig.INDEX_ENGINE,
             DinostreamConfig.INDEX_FAISS_FACTORY,
             DinostreamConfig.INDEX_FAISS_TRAIN_SIZE,
+            DinostreamConfig.INDEX_DEVICE,
             DinostreamConfig.INDEX_SNAPSHOT_EVERY,
             DinostreamConfig.INDEX_STANDBY_REPLICAS,
             DinostreamConfig.INDEX_ADVERTISED_ENDPOINT,

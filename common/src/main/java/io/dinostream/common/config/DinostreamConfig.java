@@ -49,6 +49,7 @@ public final class DinostreamConfig extends AbstractConfig {
     public static final String INDEX_FAISS_FACTORY = "index.faiss.factory";
     public static final String INDEX_FAISS_TRAIN_SIZE = "index.faiss.train.size";
     public static final String INDEX_SNAPSHOT_EVERY = "index.snapshot.every";
+    public static final String INDEX_DEVICE = "index.device";
     public static final String INDEX_ENGINE = "index.engine";
     public static final String GROUP_SESSION_TIMEOUT_MS = "group.session.timeout.ms";
     public static final String INDEX_STANDBY_REPLICAS = "index.standby.replicas";
@@ -265,6 +266,15 @@ public final class DinostreamConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "The FAISS index, as a factory string: Flat (exact), HNSW32, IVF1024,Flat, IVF1024,PQ48, "
                             + "IVF1024,SQ8, OPQ48,IVF1024,PQ48, ... (docs/index.md). Inner product.")
+            .define(
+                    INDEX_DEVICE,
+                    Type.STRING,
+                    "auto",
+                    ValidString.in("auto", "cpu", "gpu"),
+                    Importance.MEDIUM,
+                    "Where the index's k-NN searches run: auto (a GPU when the GPU build of the FAISS binding "
+                            + "finds one, else the CPU), cpu, or gpu (fails at start without one). Writes, "
+                            + "range search and snapshots stay on the CPU (docs/index.md, GPU).")
             .define(
                     INDEX_FAISS_TRAIN_SIZE,
                     Type.INT,

@@ -53,7 +53,8 @@ final class IndexProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         int partition = context.taskId().partition();
         long started = System.nanoTime();
         int dimension = writes.embeddingSpec().map(spec -> spec.dimension()).orElse(0);
-        shard = Shard.rebuild(partition, options.faissFactory(), options.trainSize(), dimension, vectors, ids);
+        shard = Shard.rebuild(
+                partition, options.faissFactory(), options.trainSize(), options.device(), dimension, vectors, ids);
         registry.register(shard);
         LOG.info(
                 "partition {}: FAISS '{}' rebuilt from its stores, {} vectors in {} ms",

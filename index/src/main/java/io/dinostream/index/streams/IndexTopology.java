@@ -3,6 +3,7 @@ package io.dinostream.index.streams;
 import io.dinostream.common.config.DinostreamConfig;
 import io.dinostream.common.wire.ModelLane;
 import io.dinostream.common.wire.Topics;
+import io.dinostream.index.faiss.IndexDevice;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,13 +41,24 @@ public final class IndexTopology {
      * @param imageMaxBytes larger images are dead-lettered
      * @param faissFactory the FAISS index of each shard (factory string)
      * @param trainSize vectors a shard holds before an index that needs training is trained
+     * @param device where each shard's k-NN searches run ({@code index.device})
      */
-    public record Options(int imageMaxBytes, String faissFactory, int trainSize) {
+    public record Options(int imageMaxBytes, String faissFactory, int trainSize, IndexDevice device) {
+        public Options {
+            java.util.Objects.requireNonNull(device, "device");
+        }
+
+        /** Shards searching on the CPU. */
+        public Options(int imageMaxBytes, String faissFactory, int trainSize) {
+            this(imageMaxBytes, faissFactory, trainSize, IndexDevice.CPU);
+        }
+
         public static Options fromConfig(DinostreamConfig config) {
             return new Options(
                     config.imageMaxBytes(),
                     config.getString(DinostreamConfig.INDEX_FAISS_FACTORY),
-                    config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE));
+                    config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE),
+                    IndexDevice.parse(config.getString(DinostreamConfig.INDEX_DEVICE)));
         }
     }
 

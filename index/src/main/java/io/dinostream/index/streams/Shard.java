@@ -1,6 +1,8 @@
 package io.dinostream.index.streams;
 
 import io.dinostream.index.apply.FaissChanges;
+import io.dinostream.index.faiss.FactoryVectorIndex;
+import io.dinostream.index.faiss.IndexDevice;
 import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.store.CorruptStoreException;
 import io.dinostream.index.store.IndexFormat;
@@ -34,15 +36,17 @@ public final class Shard implements AutoCloseable {
     private final int partition;
     private final String factory;
     private final int trainSize;
+    private final IndexDevice device;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Long, String> imageIds = new HashMap<>();
     private VectorIndex vectors; // null until the first vector fixes the dimension
     private boolean closed;
 
-    private Shard(int partition, String factory, int trainSize) {
+    private Shard(int partition, String factory, int trainSize, IndexDevice device) {
         this.partition = partition;
         this.factory = factory;
         this.trainSize = trainSize;
+        this.device = device;
     }
 
     /** A shard holding every vector of the task's stores. */
@@ -50,14 +54,15 @@ public final class Shard implements AutoCloseable {
             int partition,
             String factory,
             int trainSize,
+            IndexDevice device,
             int dimension,
             KeyValueStore<Bytes, byte[]> vectorStore,
             KeyValueStore<Bytes, byte[]> idStore) {
-        Shard shard = new Shard(partition, factory, trainSize);
+        Shard shard = new Shard(partition, factory, trainSize, device);
         if (dimension <= 0) {
             return shard;
         }
-        shard.vectors = VectorIndexes.create(dimension, factory, trainSize);
+        shard.vectors = shard.createVectors(dimension);
         try (KeyValueIterator<Bytes, byte[]> it = vectorStore.all()) {
             long[] ids = new long[CHUNK];
             float[] rows = new float[CHUNK * dimension];
@@ -92,6 +97,10 @@ public final class Shard implements AutoCloseable {
         return shard;
     }
 
+    private VectorIndex createVectors(int dimension) {
+        return VectorIndexes.create(dimension, factory, FactoryVectorIndex.Metric.INNER_PRODUCT, trainSize, device);
+    }
+
     /** The partition (task) this shard indexes. */
     public int partition() {
         return partition;
@@ -109,7 +118,7 @@ public final class Shard implements AutoCloseable {
                 if (!changes.hasUpserts()) {
                     return;
                 }
-                vectors = VectorIndexes.create(dimension, factory, trainSize);
+                vectors = createVectors(dimension);
             }
             changes.removedIds().forEach(imageIds::remove);
             changes.upsertedIds().forEach(id -> imageIds.put(id, imageId));

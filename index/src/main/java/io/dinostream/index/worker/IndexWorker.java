@@ -10,6 +10,7 @@ import io.dinostream.index.StoredImage;
 import io.dinostream.index.apply.FaissChanges;
 import io.dinostream.index.apply.RecordApplier;
 import io.dinostream.index.apply.RejectedRecordException;
+import io.dinostream.index.faiss.FactoryVectorIndex.Metric;
 import io.dinostream.index.faiss.FaissNative;
 import io.dinostream.index.faiss.FaissVectorIndex;
 import io.dinostream.index.faiss.VectorIndexes;
@@ -370,7 +371,12 @@ public final class IndexWorker implements ImageIndexReader, AutoCloseable {
             }
             EmbeddingSpec spec = batch.embeddingSpec()
                     .orElseThrow(() -> new IllegalStateException("vectors upserted before the space was fixed"));
-            vectors = VectorIndexes.create(spec.dimension(), options.faissFactory(), options.trainSize());
+            vectors = VectorIndexes.create(
+                    spec.dimension(),
+                    options.faissFactory(),
+                    Metric.INNER_PRODUCT,
+                    options.trainSize(),
+                    options.device());
         }
         changes.applyTo(vectors);
     }

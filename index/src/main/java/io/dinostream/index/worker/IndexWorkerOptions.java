@@ -1,6 +1,7 @@
 package io.dinostream.index.worker;
 
 import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.index.faiss.IndexDevice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param trainSize vectors stored before an index that needs training is trained
  * @param snapshotEvery vector changes between two FAISS snapshots, 0 for none but the one at a clean
  *     close
+ * @param device where k-NN searches run ({@code index.device}; docs/index.md, "GPU")
  */
 public record IndexWorkerOptions(
         String bootstrapServers,
@@ -33,7 +35,8 @@ public record IndexWorkerOptions(
         Map<String, Object> clientOverrides,
         String faissFactory,
         int trainSize,
-        long snapshotEvery) {
+        long snapshotEvery,
+        IndexDevice device) {
     public static final String DEFAULT_GROUP_ID = "dinostream-index";
     /** Where the store lives under {@code data.dir}. */
     public static final String STORE_SUBDIRECTORY = "index";
@@ -51,6 +54,7 @@ public record IndexWorkerOptions(
         if (trainSize < 1) {
             throw new IllegalArgumentException("trainSize must be positive, got " + trainSize);
         }
+        Objects.requireNonNull(device, "device");
         if (snapshotEvery < 0) {
             throw new IllegalArgumentException("snapshotEvery must be >= 0, got " + snapshotEvery);
         }
@@ -87,7 +91,8 @@ public record IndexWorkerOptions(
                 Map.of(),
                 config.getString(DinostreamConfig.INDEX_FAISS_FACTORY),
                 config.getInt(DinostreamConfig.INDEX_FAISS_TRAIN_SIZE),
-                config.getInt(DinostreamConfig.INDEX_SNAPSHOT_EVERY));
+                config.getInt(DinostreamConfig.INDEX_SNAPSHOT_EVERY),
+                IndexDevice.parse(config.getString(DinostreamConfig.INDEX_DEVICE)));
     }
 
     public IndexWorkerOptions withStoreDirectory(Path directory) {
@@ -101,7 +106,8 @@ public record IndexWorkerOptions(
                 clientOverrides,
                 faissFactory,
                 trainSize,
-                snapshotEvery);
+                snapshotEvery,
+                device);
     }
 
     public IndexWorkerOptions withGroupId(String group) {
@@ -115,7 +121,8 @@ public record IndexWorkerOptions(
                 clientOverrides,
                 faissFactory,
                 trainSize,
-                snapshotEvery);
+                snapshotEvery,
+                device);
     }
 
     public IndexWorkerOptions withFaissThreads(int threads) {
@@ -129,7 +136,8 @@ public record IndexWorkerOptions(
                 clientOverrides,
                 faissFactory,
                 trainSize,
-                snapshotEvery);
+                snapshotEvery,
+                device);
     }
 
     public IndexWorkerOptions withFaiss(String factory, int train) {
@@ -143,7 +151,8 @@ public record IndexWorkerOptions(
                 clientOverrides,
                 factory,
                 train,
-                snapshotEvery);
+                snapshotEvery,
+                device);
     }
 
     public IndexWorkerOptions withClientOverrides(Map<String, Object> overrides) {
@@ -157,7 +166,23 @@ public record IndexWorkerOptions(
                 overrides,
                 faissFactory,
                 trainSize,
-                snapshotEvery);
+                snapshotEvery,
+                device);
+    }
+
+    public IndexWorkerOptions withDevice(IndexDevice where) {
+        return new IndexWorkerOptions(
+                bootstrapServers,
+                storeDirectory,
+                imageMaxBytes,
+                groupId,
+                pollTimeout,
+                faissThreads,
+                clientOverrides,
+                faissFactory,
+                trainSize,
+                snapshotEvery,
+                where);
     }
 
     public IndexWorkerOptions withSnapshotEvery(long changes) {
@@ -171,6 +196,7 @@ public record IndexWorkerOptions(
                 clientOverrides,
                 faissFactory,
                 trainSize,
-                changes);
+                changes,
+                device);
     }
 }

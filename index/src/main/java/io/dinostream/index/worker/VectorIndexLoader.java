@@ -1,6 +1,7 @@
 package io.dinostream.index.worker;
 
 import io.dinostream.common.wire.EmbeddingSpec;
+import io.dinostream.index.faiss.FactoryVectorIndex.Metric;
 import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.store.CorruptStoreException;
 import io.dinostream.index.store.IndexStore;
@@ -55,7 +56,7 @@ final class VectorIndexLoader {
                         options.faissFactory(),
                         dimension);
             } else {
-                VectorIndex index = readSnapshot(store, manifest);
+                VectorIndex index = onDevice(readSnapshot(store, manifest), options);
                 if (index != null) {
                     long replayed;
                     try {
@@ -89,6 +90,19 @@ final class VectorIndexLoader {
                 spec.get().spaceKey(),
                 loaded.millis());
         return loaded;
+    }
+
+    /** {@code index} (null passes through) searching on the configured device; closes it if that fails. */
+    private static VectorIndex onDevice(VectorIndex index, IndexWorkerOptions options) {
+        if (index == null) {
+            return null;
+        }
+        try {
+            return VectorIndexes.onDevice(index, options.device());
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
     }
 
     /** The snapshot's index, or null (logged) if it cannot be read: the caller rebuilds instead. */
@@ -136,7 +150,8 @@ final class VectorIndexLoader {
 
     /** Builds the FAISS index from every stored vector. */
     private static VectorIndex rebuild(IndexStore store, IndexWorkerOptions options, int dimension) {
-        VectorIndex index = VectorIndexes.create(dimension, options.faissFactory(), options.trainSize());
+        VectorIndex index = VectorIndexes.create(
+                dimension, options.faissFactory(), Metric.INNER_PRODUCT, options.trainSize(), options.device());
         try {
             long[] ids = new long[CHUNK];
             float[] flat = new float[CHUNK * dimension];

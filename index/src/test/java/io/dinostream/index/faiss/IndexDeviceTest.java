@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.common.config.DinostreamConfig;
+import io.dinostream.index.streams.IndexTopology;
 import io.dinostream.index.vector.VectorIndex;
+import io.dinostream.index.worker.IndexWorkerOptions;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 
@@ -23,6 +28,23 @@ class IndexDeviceTest {
         assertEquals(IndexDevice.AUTO, IndexDevice.parse("Auto"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IndexDevice.parse("tpu"));
         assertTrue(e.getMessage().contains("cpu, gpu or auto"), e.getMessage());
+    }
+
+    @Test
+    void bothEnginesReadIndexDeviceFromTheConfiguration() {
+        DinostreamConfig defaults = new DinostreamConfig(Map.of(DinostreamConfig.BOOTSTRAP_SERVERS, "localhost:1"));
+        assertEquals(IndexDevice.AUTO, IndexWorkerOptions.fromConfig(defaults).device());
+        assertEquals(
+                IndexDevice.AUTO, IndexTopology.Options.fromConfig(defaults).device());
+        DinostreamConfig cpu = new DinostreamConfig(
+                Map.of(DinostreamConfig.BOOTSTRAP_SERVERS, "localhost:1", DinostreamConfig.INDEX_DEVICE, "cpu"));
+        assertEquals(IndexDevice.CPU, IndexWorkerOptions.fromConfig(cpu).device());
+        assertEquals(IndexDevice.CPU, IndexTopology.Options.fromConfig(cpu).device());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new DinostreamConfig(Map.of(
+                        DinostreamConfig.BOOTSTRAP_SERVERS, "localhost:1", DinostreamConfig.INDEX_DEVICE, "tpu")));
+        assertTrue(e.getMessage().contains("index.device"), e.getMessage());
     }
 
     @Test

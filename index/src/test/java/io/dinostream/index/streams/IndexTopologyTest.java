@@ -152,6 +152,7 @@ class IndexTopologyTest {
                 0,
                 "Flat",
                 1000,
+                io.dinostream.index.faiss.IndexDevice.CPU,
                 DIM,
                 driver.getKeyValueStore(IndexTopology.VECTORS_STORE),
                 driver.getKeyValueStore(IndexTopology.IDS_STORE))) {
