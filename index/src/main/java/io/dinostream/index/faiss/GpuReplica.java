@@ -16,7 +16,7 @@ import org.bytedeco.javacpp.Pointer;
  * need nothing: callers drop removed labels from results, as on the CPU.
  *
  * <p>Searches the GPU cannot run go to the CPU instead (the caller's fallback): an index type FAISS has no
- * GPU version of (HNSW), a k or nprobe above {@link FaissGpu#MAX_K}, or a copy FAISS refused (logged once
+ * GPU version of (HNSW), a k or nprobe of {@link FaissGpu#MAX_K} or more, or a copy FAISS refused (logged once
  * per generation, with FAISS's reason).
  *
  * <p>Searches are serialised here (the copy is updated inside them). Native memory: the copy and FAISS's
@@ -80,7 +80,7 @@ final class GpuReplica implements AutoCloseable {
         if (resources == null) {
             throw new IllegalStateException("GPU replica is closed");
         }
-        if (k > FaissGpu.MAX_K || nprobe > FaissGpu.MAX_K || generation == refusedGeneration) {
+        if (k >= FaissGpu.MAX_K || nprobe >= FaissGpu.MAX_K || generation == refusedGeneration) {
             return false;
         }
         if (!inStep(cpu, generation, rows)) {

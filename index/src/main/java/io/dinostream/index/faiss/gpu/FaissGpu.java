@@ -39,7 +39,7 @@ public final class FaissGpu {
 
     private FaissGpu() {}
 
-    /** FAISS 1.7.3's largest k (and nprobe) on the GPU, built with CUDA above 9.0. */
+    /** FAISS 1.7.3 on the GPU takes k and nprobe below this (built with CUDA above 9.0). */
     public static final int MAX_K = 2048;
 
     public static native int device_count();
