@@ -27,10 +27,12 @@ import java.util.function.ToDoubleFunction;
  * spread of the per-repeat ratios. Plus the exact index's scan speed against a memory copy of the same
  * bytes.
  *
- * <p>Search speed is also compared on one index: the Java side writes the FAISS index it built and
- * searched, and Python searches that very file by the same rules. Each side's own build is a different
- * index where construction is parallel or trained (HNSW graphs, k-means codebooks), and the difference
- * between two builds moves the QPS by more than the binding does; on one index only the binding differs.
+ * <p>Search speed is also compared on one index, in turns: the Java side writes the FAISS index it built
+ * and, with that index still open, times it again and has Python time that very file, {@code rounds}
+ * times, the first side alternating from round to round. Each side's own build is a different index
+ * where construction is parallel or trained (HNSW graphs, k-means codebooks), and the difference between
+ * two builds moves the QPS by more than the binding does; on one index, timed seconds apart, only the
+ * binding differs.
  */
 public final class IndexBenchmark {
     /** What to measure. */
@@ -42,8 +44,15 @@ public final class IndexBenchmark {
             List<Case> cases,
             int threads,
             int repeats,
+            int rounds,
             IndexEvaluation.Timing timing,
-            Path workDir) {}
+            Path workDir) {
+        public Options {
+            if (repeats < 1 || rounds < 1) {
+                throw new IllegalArgumentException("repeats and rounds must be at least 1");
+            }
+        }
+    }
 
     /** One index: factory string and search parameters ({@code nprobe=16}, {@code efSearch=128}). */
     public record Case(String factory, String param) {
@@ -74,10 +83,16 @@ public final class IndexBenchmark {
     }
 
     /**
-     * One index's figures, one {@link Side} per repeat: Java and Python on their own builds, and Python on
-     * the index Java built ({@code pythonOnJavaIndex}, whose build time is NaN: it was not built there).
+     * One index's figures: one {@link Side} per repeat for Java and Python on their own builds, and every
+     * {@link Round} on the index Java built.
      */
-    public record Row(Case index, List<Side> java, List<Side> python, List<Side> pythonOnJavaIndex) {}
+    public record Row(Case index, List<Side> java, List<Side> python, List<Round> oneIndex) {}
+
+    /**
+     * Java and Python timed in turns on the index Java built (build times NaN: nothing was built), in
+     * repeat {@code repeat} (from 1), round {@code round} (from 1); {@code javaFirst} says who went first.
+     */
+    public record Round(int repeat, int round, boolean javaFirst, Side java, Side python) {}
 
     /** Figures of one side in one repeat. */
     public record Side(double buildSeconds, double batchQps, double singleQps, double recall) {}
@@ -136,15 +151,32 @@ public final class IndexBenchmark {
         Path javaIndex = options.workDir().resolve("java.faissindex");
         for (int r = 0; r < options.repeats(); r++) {
             for (Row row : rows) {
-                Side java = java(base, queries, exact, row.index(), options, javaIndex);
-                Side[] python = python(script, baseFile, queryFile, gtFile, javaIndex, row.index(), options);
+                int repeat = r + 1;
+                Side java = java(base, queries, exact, row.index(), options, javaIndex, timer -> {
+                    for (int round = 1; round <= options.rounds(); round++) {
+                        boolean javaFirst = (repeat + round) % 2 == 0; // alternates, and from repeat to repeat
+                        Side first = javaFirst
+                                ? javaSide(timer.time(), exact, options)
+                                : pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options);
+                        Side second = javaFirst
+                                ? pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options)
+                                : javaSide(timer.time(), exact, options);
+                        Round done = javaFirst
+                                ? new Round(repeat, round, true, first, second)
+                                : new Round(repeat, round, false, second, first);
+                        row.oneIndex().add(done);
+                        log.accept(String.format(
+                                "repeat %d round %d %s on one index: Java %s; Python %s",
+                                repeat, round, row.index().factory(), done.java(), done.python()));
+                    }
+                });
                 Files.deleteIfExists(javaIndex);
+                Side python = python(script, baseFile, queryFile, gtFile, row.index(), options);
                 row.java().add(java);
-                row.python().add(python[0]);
-                row.pythonOnJavaIndex().add(python[1]);
+                row.python().add(python);
                 log.accept(String.format(
-                        "repeat %d/%d %s: Java %s; Python %s; Python on Java's index %s",
-                        r + 1, options.repeats(), row.index().factory(), java, python[0], python[1]));
+                        "repeat %d/%d %s: Java %s; Python %s",
+                        repeat, options.repeats(), row.index().factory(), java, python));
             }
         }
         return new Result(rows, bytes * exact.singleQps(), bytes * exact.batchQps(), copy);
@@ -156,7 +188,8 @@ public final class IndexBenchmark {
             IndexEvaluation.Result exact,
             Case c,
             Options options,
-            Path indexFile) {
+            Path indexFile,
+            Consumer<IndexEvaluation.OpenIndexTimer> rounds) {
         IndexEvaluation.Result java = IndexEvaluation.run(
                 base,
                 queries,
@@ -165,7 +198,8 @@ public final class IndexBenchmark {
                 options.k(),
                 SearchParams.parse(c.param()),
                 options.timing(),
-                indexFile);
+                indexFile,
+                rounds);
         return new Side(
                 java.buildSeconds(),
                 java.batchQps(),
@@ -173,24 +207,69 @@ public final class IndexBenchmark {
                 IndexEvaluation.recall(java.ids(), exact.ids(), options.k()));
     }
 
-    /** Python's figures on its own build, then on the index Java wrote to {@code javaIndex}. */
-    private static Side[] python(Path script, Path base, Path query, Path gt, Path javaIndex, Case c, Options options)
+    private static Side javaSide(IndexEvaluation.Rates rates, IndexEvaluation.Result exact, Options options) {
+        return new Side(
+                Double.NaN,
+                rates.batchQps(),
+                rates.singleQps(),
+                IndexEvaluation.recall(rates.ids(), exact.ids(), options.k()));
+    }
+
+    /** Python's rates on the FAISS index file Java wrote (and holds open), by the same timing rules. */
+    private static Side pythonOnIndex(Path script, Path javaIndex, Path query, Path gt, Case c, Options options) {
+        try {
+            JsonNode json = runPython(
+                    script.toString(),
+                    "--search",
+                    javaIndex.toString(),
+                    query.toString(),
+                    gt.toString(),
+                    Integer.toString(options.k()),
+                    c.param(),
+                    Integer.toString(options.threads()),
+                    Double.toString(options.timing().minSeconds()),
+                    Integer.toString(options.timing().batchSize()));
+            return new Side(
+                    Double.NaN,
+                    json.get("batch_qps").asDouble(),
+                    json.get("single_qps").asDouble(),
+                    json.get("recall").asDouble());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while python3-faiss was searching", e);
+        }
+    }
+
+    /** Python's figures on its own build. */
+    private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(
-                        "/usr/bin/python3",
-                        script.toString(),
-                        base.toString(),
-                        query.toString(),
-                        gt.toString(),
-                        c.factory(),
-                        "ip",
-                        Integer.toString(options.k()),
-                        c.param(),
-                        Integer.toString(options.threads()),
-                        Double.toString(options.timing().minSeconds()),
-                        Integer.toString(options.timing().batchSize()),
-                        javaIndex.toString())
-                .redirectErrorStream(true);
+        JsonNode json = runPython(
+                script.toString(),
+                base.toString(),
+                query.toString(),
+                gt.toString(),
+                c.factory(),
+                "ip",
+                Integer.toString(options.k()),
+                c.param(),
+                Integer.toString(options.threads()),
+                Double.toString(options.timing().minSeconds()),
+                Integer.toString(options.timing().batchSize()));
+        return new Side(
+                json.get("build").asDouble(),
+                json.get("batch_qps").asDouble(),
+                json.get("single_qps").asDouble(),
+                json.get("recall").asDouble());
+    }
+
+    /** Runs the reference script with {@code args}; its last output line is the JSON answer. */
+    private static JsonNode runPython(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("/usr/bin/python3");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // The Java side runs OpenBLAS single-threaded unless the variable says otherwise (FaissNative):
         // give Python the same setting.
         builder.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
@@ -201,19 +280,7 @@ public final class IndexBenchmark {
             throw new IOException("python3-faiss reference failed (exit " + code + "): " + output);
         }
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-        JsonNode json = new ObjectMapper().readTree(last);
-        return new Side[] {
-            new Side(
-                    json.get("build").asDouble(),
-                    json.get("batch_qps").asDouble(),
-                    json.get("single_qps").asDouble(),
-                    json.get("recall").asDouble()),
-            new Side(
-                    Double.NaN,
-                    json.get("shared_batch_qps").asDouble(),
-                    json.get("shared_single_qps").asDouble(),
-                    json.get("shared_recall").asDouble())
-        };
+        return new ObjectMapper().readTree(last);
     }
 
     private static Path extractScript(Path dir) throws IOException {
@@ -306,11 +373,15 @@ public final class IndexBenchmark {
                     ratios(row.java(), row.python(), (j, p) -> j.singleQps() / p.singleQps()),
                     median(row.java(), Side::recall),
                     median(row.python(), Side::recall),
-                    ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.batchQps() / p.batchQps()),
-                    ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.singleQps() / p.singleQps())));
+                    roundRatios(row.oneIndex(), (j, p) -> j.batchQps() / p.batchQps()),
+                    roundRatios(row.oneIndex(), (j, p) -> j.singleQps() / p.singleQps())));
         }
-        out.append("\n\"One index\": Java's rates over Python's on the very index Java built (written with FAISS's"
-                + " write_index, read with read_index), where only the binding differs.\n");
+        out.append(String.format(
+                "%n\"One index\": Java's rates over Python's on the very index Java built (written with FAISS's"
+                        + " write_index, read with read_index), where only the binding differs: %d round(s) per"
+                        + " repeat, Java and Python timed in turns seconds apart, the first side alternating;"
+                        + " the median of every round's ratio, [lowest, highest].%n",
+                options.rounds()));
         out.append(String.format(
                 "%nExact search (Java) scans %.2f GB/s of base vectors one query at a time (split over the FAISS"
                         + " threads) and %.2f GB/s in batches; a"
@@ -321,30 +392,49 @@ public final class IndexBenchmark {
                 r.memoryCopyBytesPerSecond() / 1e9,
                 r.flatSingleScanBytesPerSecond() / r.memoryCopyBytesPerSecond(),
                 r.flatBatchScanBytesPerSecond() / r.memoryCopyBytesPerSecond()));
-        out.append("\nEvery repeat (\"on Java's\": Python on the index Java built):\n\n| index | repeat |"
-                + " build s (Java / Python) | batch QPS (Java / Python / on Java's) |"
-                + " single QPS (Java / Python / on Java's) | recall@k (Java / Python / on Java's) |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
+        out.append("\nEvery repeat, each side on its own build:\n\n| index | repeat |"
+                + " build s (Java / Python) | batch QPS (Java / Python) | single QPS (Java / Python) |"
+                + " recall@k (Java / Python) |\n|---|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             for (int i = 0; i < row.java().size(); i++) {
                 Side j = row.java().get(i);
                 Side p = row.python().get(i);
-                Side s = row.pythonOnJavaIndex().get(i);
                 out.append(String.format(
-                        "| %s | %d | %.2f / %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.4f / %.4f / %.4f |%n",
+                        "| %s | %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.4f / %.4f |%n",
                         row.index().factory(),
                         i + 1,
                         j.buildSeconds(),
                         p.buildSeconds(),
                         j.batchQps(),
                         p.batchQps(),
-                        s.batchQps(),
                         j.singleQps(),
                         p.singleQps(),
-                        s.singleQps(),
                         j.recall(),
-                        p.recall(),
-                        s.recall()));
+                        p.recall()));
+            }
+        }
+        out.append("\nEvery round on one index (the index Java built; \"first\": who was timed first):\n\n"
+                + "| index | repeat | round | first | batch QPS (Java / Python) | batch ratio |"
+                + " single QPS (Java / Python) | single ratio | recall@k (Java / Python) |\n"
+                + "|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Row row : r.rows()) {
+            for (Round round : row.oneIndex()) {
+                Side j = round.java();
+                Side p = round.python();
+                out.append(String.format(
+                        "| %s | %d | %d | %s | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f | %.4f / %.4f |%n",
+                        row.index().factory(),
+                        round.repeat(),
+                        round.round(),
+                        round.javaFirst() ? "Java" : "Python",
+                        j.batchQps(),
+                        p.batchQps(),
+                        j.batchQps() / p.batchQps(),
+                        j.singleQps(),
+                        p.singleQps(),
+                        j.singleQps() / p.singleQps(),
+                        j.recall(),
+                        p.recall()));
             }
         }
         return out.toString();
@@ -364,6 +454,14 @@ public final class IndexBenchmark {
         return values.length == 1
                 ? median
                 : String.format("%s [%.2f, %.2f]", median, values[0], values[values.length - 1]);
+    }
+
+    /** As {@link #ratios}, over every round on one index. */
+    static String roundRatios(List<Round> rounds, ToDoubleBiFunction<Side, Side> ratio) {
+        return ratios(
+                rounds.stream().map(Round::java).toList(),
+                rounds.stream().map(Round::python).toList(),
+                ratio);
     }
 
     static double median(List<Side> sides, ToDoubleFunction<Side> figure) {

@@ -35,17 +35,19 @@ class IndexBenchmarkTest {
                 new IndexBenchmark.Case("Flat", ""),
                 List.of(side(2.0, 100), side(1.0, 300), side(4.0, 50)),
                 List.of(side(2.0, 200), side(2.0, 100), side(2.0, 100)),
-                List.of(side(Double.NaN, 100), side(Double.NaN, 250), side(Double.NaN, 50)));
+                List.of(
+                        round(1, 1, side(Double.NaN, 100), side(Double.NaN, 100)),
+                        round(1, 2, side(Double.NaN, 300), side(Double.NaN, 250)),
+                        round(2, 1, side(Double.NaN, 50), side(Double.NaN, 50))));
         assertEquals(
                 "1.00 [0.50, 2.00]",
                 IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> p.buildSeconds() / j.buildSeconds()));
         assertEquals(
                 "0.50 [0.50, 3.00]",
                 IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> j.batchQps() / p.batchQps()));
-        // On one index the batch ratios are 1.0, 1.2 and 1.0.
+        // On one index the rounds' batch ratios are 1.0, 1.2 and 1.0: every round counts, whatever its repeat.
         assertEquals(
-                "1.00 [1.00, 1.20]",
-                IndexBenchmark.ratios(row.java(), row.pythonOnJavaIndex(), (j, p) -> j.batchQps() / p.batchQps()));
+                "1.00 [1.00, 1.20]", IndexBenchmark.roundRatios(row.oneIndex(), (j, p) -> j.batchQps() / p.batchQps()));
         assertEquals(2.0, IndexBenchmark.median(row.java(), IndexBenchmark.Side::buildSeconds));
     }
 
@@ -55,9 +57,25 @@ class IndexBenchmarkTest {
                 new IndexBenchmark.Case("Flat", ""),
                 List.of(side(1.0, 90)),
                 List.of(side(1.0, 100)),
-                List.of(side(Double.NaN, 80)));
+                List.of(round(1, 1, side(Double.NaN, 80), side(Double.NaN, 100))));
         assertEquals("0.90", IndexBenchmark.ratios(row.java(), row.python(), (j, p) -> j.batchQps() / p.batchQps()));
+        assertEquals("0.80", IndexBenchmark.roundRatios(row.oneIndex(), (j, p) -> j.batchQps() / p.batchQps()));
         assertEquals(2.5, IndexBenchmark.median(new double[] {1, 2, 3, 4}));
+    }
+
+    @Test
+    void roundsNeedAtLeastOneRoundAndOneRepeat() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new IndexBenchmark.Options(10, 4, 2, 1, List.of(), 1, 1, 0, null, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new IndexBenchmark.Options(10, 4, 2, 1, List.of(), 1, 0, 1, null, null));
+    }
+
+    private static IndexBenchmark.Round round(
+            int repeat, int round, IndexBenchmark.Side java, IndexBenchmark.Side python) {
+        return new IndexBenchmark.Round(repeat, round, round % 2 == 1, java, python);
     }
 
     private static IndexBenchmark.Side side(double buildSeconds, double batchQps) {

@@ -51,7 +51,8 @@ public final class BenchCommand implements Command {
                        dinostream bench curate [--sizes 100000,1000000] [--dim 96] [--duplicates 0.05]
                                                [--levels K[,K2]] [--heap 4g] [--output FILE]
                        dinostream bench index [--base 200000] [--dim 128] [--queries 1000] [--k 10] [--repeats 1]
-                                              [--seconds 1] [--cases 'Flat;HNSW32/efSearch=128;...'] [--output FILE]
+                                              [--rounds 3] [--seconds 1] [--cases 'Flat;HNSW32/efSearch=128;...']
+                                              [--output FILE]
                        dinostream bench gpu-index [--base 1000000] [--dim 384] [--queries 1000]
                                                   [--cases 'Flat;IVF1024,Flat/nprobe=16'] [--output FILE]
                        dinostream bench embed [--preset vits14] [--resolution 224] [--batches 1,32]
@@ -95,7 +96,9 @@ public final class BenchCommand implements Command {
                 OPENBLAS_NUM_THREADS says otherwise), --repeats times, Java and Python alternating. Reports
                 build time, QPS (batches of 1,000 queries, and single queries; each over at least --seconds),
                 recall@k, medians with the spread of the Java/Python ratios, and the exact scan's bytes/s
-                against a memory copy. At 1M x 384 give the JVM room: DINOSTREAM_JAVA_OPTS=-Xmx12g.
+                against a memory copy. Search speed is also compared on one index: in each repeat, with the
+                index Java built still open, Java and python3-faiss (on the file Java wrote) are timed in
+                turns --rounds times, the first side alternating. At 1M x 384 give the JVM room: DINOSTREAM_JAVA_OPTS=-Xmx12g.
 
                 gpu-index: needs the GPU build of the FAISS binding and a CUDA device (docs/index.md, "GPU").
                 Builds each case (--cases, default Flat; IVF1024,Flat/nprobe=16) on the CPU from seeded clustered
@@ -149,10 +152,11 @@ public final class BenchCommand implements Command {
         int queries = args.intOption("queries", 1_000, 10, 1_000_000);
         int k = args.intOption("k", 10, 1, 1000);
         int repeats = args.intOption("repeats", 1, 1, 100);
+        int rounds = args.intOption("rounds", 3, 1, 100);
         IndexEvaluation.Timing timing = new IndexEvaluation.Timing(args.doubleOption("seconds", 1.0, 0, 3600), 1_000);
         Path work = Files.createTempDirectory("dinostream-bench-index");
         IndexBenchmark.Options options =
-                new IndexBenchmark.Options(base, dim, queries, k, cases, engineThreads, repeats, timing, work);
+                new IndexBenchmark.Options(base, dim, queries, k, cases, engineThreads, repeats, rounds, timing, work);
         try {
             IndexBenchmark.Result result = IndexBenchmark.run(options, line -> System.err.println(line));
             String report = "## bench index\n\n" + IndexBenchmark.markdown(options, result);
@@ -387,6 +391,7 @@ public final class BenchCommand implements Command {
                         "heap",
                         "seed",
                         "repeats",
+                        "rounds",
                         "cases"),
                 List.of(),
                 Map.of());

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Builds the index the index role would serve for a factory string ({@link VectorIndexes#create}: the
@@ -72,6 +73,23 @@ public final class IndexEvaluation {
             SearchParams params,
             Timing timing,
             Path faissIndexFile) {
+        return run(base, queries, factory, metric, k, params, timing, faissIndexFile, null);
+    }
+
+    /**
+     * As above; then, with a non-null {@code whileOpen}, hands it a timer of the still open index (after
+     * the file is written), so that another program can be timed on that file in turns with this index.
+     */
+    public static Result run(
+            VectorFiles.Floats base,
+            VectorFiles.Floats queries,
+            String factory,
+            FactoryVectorIndex.Metric metric,
+            int k,
+            SearchParams params,
+            Timing timing,
+            Path faissIndexFile,
+            Consumer<OpenIndexTimer> whileOpen) {
         if (base.dimension() != queries.dimension()) {
             throw new IllegalArgumentException(
                     "base vectors have dimension " + base.dimension() + ", queries " + queries.dimension());
@@ -84,43 +102,64 @@ public final class IndexEvaluation {
             long start = System.nanoTime();
             index.upsert(ids, base.data());
             double build = (System.nanoTime() - start) / 1e9;
-
-            float[][] batches = split(queries, timing.batchSize());
-            List<Neighbors> results = new ArrayList<>(queries.count());
-            int passes = 0;
-            start = System.nanoTime();
-            do {
-                results.clear();
-                for (float[] batch : batches) {
-                    results.addAll(index.search(batch, k, params));
-                }
-                passes++;
-            } while (System.nanoTime() - start < timing.minNanos());
-            double batchSeconds = (System.nanoTime() - start) / 1e9 / passes;
-
-            float[][] singles = split(queries, 1);
-            int minSingles = Math.min(queries.count(), 10);
-            int single = 0;
-            start = System.nanoTime();
-            do {
-                index.search(singles[single % singles.length], k, params);
-                single++;
-            } while (single < minSingles || System.nanoTime() - start < timing.minNanos());
-            double singleSeconds = (System.nanoTime() - start) / 1e9;
+            Rates rates = time(index, queries, k, params, timing);
             if (faissIndexFile != null) {
                 VectorIndexes.writeFaissIndex(index, faissIndexFile);
             }
-
-            int[][] out = new int[queries.count()][k];
-            for (int q = 0; q < queries.count(); q++) {
-                Arrays.fill(out[q], -1);
-                long[] found = results.get(q).ids();
-                for (int j = 0; j < found.length; j++) {
-                    out[q][j] = (int) found[j];
-                }
+            if (whileOpen != null) {
+                whileOpen.accept(() -> time(index, queries, k, params, timing));
             }
-            return new Result(out, build, queries.count() / batchSeconds, single / singleSeconds, single);
+            return new Result(rates.ids(), build, rates.batchQps(), rates.singleQps(), rates.singles());
         }
+    }
+
+    /** Batch and single-query rates of one timing, and the ids of the last pass over the batches. */
+    public record Rates(double batchQps, double singleQps, int singles, int[][] ids) {}
+
+    /** Times the open index again by the same rules: for comparisons taken in turns with another program. */
+    @FunctionalInterface
+    public interface OpenIndexTimer {
+        Rates time();
+    }
+
+    /**
+     * Batch passes over every query until the minimum time has passed, then single queries cycling through
+     * the queries until it has passed again and at least min(queries, 10) were searched.
+     */
+    private static Rates time(
+            VectorIndex index, VectorFiles.Floats queries, int k, SearchParams params, Timing timing) {
+        float[][] batches = split(queries, timing.batchSize());
+        List<Neighbors> results = new ArrayList<>(queries.count());
+        int passes = 0;
+        long start = System.nanoTime();
+        do {
+            results.clear();
+            for (float[] batch : batches) {
+                results.addAll(index.search(batch, k, params));
+            }
+            passes++;
+        } while (System.nanoTime() - start < timing.minNanos());
+        double batchSeconds = (System.nanoTime() - start) / 1e9 / passes;
+
+        float[][] singles = split(queries, 1);
+        int minSingles = Math.min(queries.count(), 10);
+        int single = 0;
+        start = System.nanoTime();
+        do {
+            index.search(singles[single % singles.length], k, params);
+            single++;
+        } while (single < minSingles || System.nanoTime() - start < timing.minNanos());
+        double singleSeconds = (System.nanoTime() - start) / 1e9;
+
+        int[][] out = new int[queries.count()][k];
+        for (int q = 0; q < queries.count(); q++) {
+            Arrays.fill(out[q], -1);
+            long[] found = results.get(q).ids();
+            for (int j = 0; j < found.length; j++) {
+                out[q][j] = (int) found[j];
+            }
+        }
+        return new Rates(queries.count() / batchSeconds, single / singleSeconds, single, out);
     }
 
     /** The queries in consecutive groups of {@code size} rows (the last may be shorter). */
