@@ -229,11 +229,7 @@ public final class IndexBenchmark {
                     Integer.toString(options.threads()),
                     Double.toString(options.timing().minSeconds()),
                     Integer.toString(options.timing().batchSize()));
-            return new Side(
-                    Double.NaN,
-                    json.get("batch_qps").asDouble(),
-                    json.get("single_qps").asDouble(),
-                    json.get("recall").asDouble());
+            return side(json, Double.NaN);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -257,8 +253,13 @@ public final class IndexBenchmark {
                 Integer.toString(options.threads()),
                 Double.toString(options.timing().minSeconds()),
                 Integer.toString(options.timing().batchSize()));
+        return side(json, json.get("build").asDouble());
+    }
+
+    /** The rates and recall the script printed, with the build time given. */
+    private static Side side(JsonNode json, double buildSeconds) {
         return new Side(
-                json.get("build").asDouble(),
+                buildSeconds,
                 json.get("batch_qps").asDouble(),
                 json.get("single_qps").asDouble(),
                 json.get("recall").asDouble());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.index.TestVectors;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
 import java.util.HashSet;
@@ -51,20 +52,7 @@ class ApproximateRecallTest {
     }
 
     private static float[] clustered(Random random, float[] centres, int n) {
-        float[] out = new float[n * DIM];
-        for (int i = 0; i < n; i++) {
-            int c = random.nextInt(200);
-            double norm = 0;
-            for (int d = 0; d < DIM; d++) {
-                float v = centres[c * DIM + d] + 0.35f * (float) random.nextGaussian();
-                out[i * DIM + d] = v;
-                norm += v * v;
-            }
-            for (int d = 0; d < DIM; d++) {
-                out[i * DIM + d] /= (float) Math.sqrt(norm);
-            }
-        }
-        return out;
+        return TestVectors.clustered(random, centres, n, DIM, 0.35f);
     }
 
     private static double recall(List<Neighbors> approximate) {
