@@ -65,26 +65,32 @@ public final class VectorIndexes {
      * itself.
      */
     public static VectorIndex onDevice(VectorIndex index, IndexDevice device) {
-        if (!device.useGpu()) {
+        if (!device.useGpu() || !(index instanceof FactoryVectorIndex || index instanceof FaissVectorIndex)) {
             return index;
         }
-        FactoryVectorIndex factory;
-        if (index instanceof FactoryVectorIndex existing) {
-            factory = existing;
-        } else if (index instanceof FaissVectorIndex flat) {
-            factory = new FactoryVectorIndex(
-                    flat.dimension(), "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, Integer.MAX_VALUE);
-            try {
-                flat.copyTo(factory);
-            } catch (RuntimeException e) {
-                factory.close();
-                throw e;
-            }
-            flat.close();
-        } else {
-            return index;
+        GpuReplica replica = GpuReplica.open(0, false); // first: if it fails, index is untouched
+        try {
+            FactoryVectorIndex factory =
+                    index instanceof FactoryVectorIndex existing ? existing : copyToFactory((FaissVectorIndex) index);
+            factory.searchOn(replica);
+            return factory;
+        } catch (RuntimeException e) {
+            replica.close();
+            throw e;
         }
-        factory.searchOn(GpuReplica.open(0, false));
+    }
+
+    /** A {@code Flat} factory index holding {@code flat}'s vectors; closes {@code flat} once copied. */
+    private static FactoryVectorIndex copyToFactory(FaissVectorIndex flat) {
+        FactoryVectorIndex factory = new FactoryVectorIndex(
+                flat.dimension(), "Flat", FactoryVectorIndex.Metric.INNER_PRODUCT, Integer.MAX_VALUE);
+        try {
+            flat.copyTo(factory);
+        } catch (RuntimeException e) {
+            factory.close();
+            throw e;
+        }
+        flat.close();
         return factory;
     }
 
