@@ -56,7 +56,13 @@ public final class GpuSupport {
     /** The name CUDA gives a device, e.g. "NVIDIA H200"; "unknown" if it cannot say. */
     static String deviceName(int device) {
         try (BytePointer name = new BytePointer(256)) {
-            return FaissGpu.device_name(device, name, 256) ? name.getString() : "unknown";
+            return FaissGpu.device_name(device, name, 256) ? untilNul(name.getString()) : "unknown";
         }
+    }
+
+    /** A C string read with its whole buffer: the text before the first NUL. */
+    static String untilNul(String buffer) {
+        int nul = buffer.indexOf('\0');
+        return nul < 0 ? buffer : buffer.substring(0, nul);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinostream.index.NeighbourAssertions;
 import io.dinostream.index.TestVectors;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
@@ -126,29 +127,48 @@ class GpuSearchTest {
         int n = 5000;
         long[] few = Arrays.copyOf(ids, n);
         float[] rows = Arrays.copyOf(base, n * DIM);
-        float[] probes = Arrays.copyOf(rows, 100 * DIM); // stored vectors: each should find itself
+        // Held-out queries: a stored vector's neighbours mostly share its cell, so nprobe would barely matter.
+        float[] probes = queries;
         FactoryVectorIndex cpu = new FactoryVectorIndex(DIM, "OPQ8,IVF32,PQ8", IP, n);
         cpu.upsert(few, rows);
-        List<Neighbors> onCpu = cpu.search(probes, K, SearchParams.nprobe(8));
+        List<Neighbors> cpuWide = cpu.search(probes, K, SearchParams.nprobe(8));
+        List<Neighbors> cpuNarrow = cpu.search(probes, K, SearchParams.nprobe(1));
         try (VectorIndex gpu = VectorIndexes.onDevice(cpu, IndexDevice.GPU)) {
             assertSame(cpu, gpu, "a factory index keeps its identity and gets a GPU replica");
-            List<Neighbors> onGpu = gpu.search(probes, K, SearchParams.nprobe(8));
-            List<Neighbors> narrow = gpu.search(probes, K, SearchParams.nprobe(1));
+            List<Neighbors> gpuWide = gpu.search(probes, K, SearchParams.nprobe(8));
+            List<Neighbors> gpuNarrow = gpu.search(probes, K, SearchParams.nprobe(1));
             assertTrue(VectorIndexes.searchesOnGpu(gpu), "OPQ + IVF-PQ ran on the GPU copy");
-            int cpuSelf = 0;
-            int gpuSelf = 0;
-            int narrowSelf = 0;
-            for (int q = 0; q < 100; q++) {
-                cpuSelf += onCpu.get(q).ids()[0] == few[q] ? 1 : 0;
-                gpuSelf += onGpu.get(q).ids()[0] == few[q] ? 1 : 0;
-                narrowSelf += narrow.get(q).ids()[0] == few[q] ? 1 : 0;
-            }
+            double wide = overlap(cpuWide, gpuWide);
+            double narrow = overlap(cpuNarrow, gpuNarrow);
+            double probesMatter = overlap(cpuWide, cpuNarrow);
             System.out.printf(
-                    "OPQ8,IVF32,PQ8 self-recall@1: CPU %d%%, GPU %d%%, GPU at nprobe 1 %d%%%n",
-                    cpuSelf, gpuSelf, narrowSelf);
-            assertEquals(cpuSelf, gpuSelf, 3, "the GPU copy finds what the CPU index finds");
-            assertTrue(narrowSelf <= gpuSelf, "a narrower probe must not find more");
+                    "OPQ8,IVF32,PQ8 top-10 overlap GPU vs CPU: nprobe 8 %.3f, nprobe 1 %.3f;"
+                            + " CPU nprobe 1 vs 8 %.3f%n",
+                    wide, narrow, probesMatter);
+            // Self-recall is no test of nprobe here: PQ's coarse codes let a wider probe find a closer
+            // impostor. What must hold is that the GPU copy answers like the CPU index at each nprobe,
+            // where nprobe changes the CPU's answer.
+            assertTrue(probesMatter < 0.97, "nprobe must change this index's answers: " + probesMatter);
+            assertTrue(wide >= 0.99, "GPU and CPU agree at nprobe 8: " + wide);
+            assertTrue(narrow >= 0.99, "GPU and CPU agree at nprobe 1 (nprobe reaches through OPQ): " + narrow);
         }
+    }
+
+    /** Mean share of ids two answers have in common, per query. */
+    private static double overlap(List<Neighbors> a, List<Neighbors> b) {
+        double sum = 0;
+        for (int q = 0; q < a.size(); q++) {
+            Set<Long> first = new HashSet<>();
+            for (long id : a.get(q).ids()) {
+                first.add(id);
+            }
+            int common = 0;
+            for (long id : b.get(q).ids()) {
+                common += first.contains(id) ? 1 : 0;
+            }
+            sum += common / (double) Math.max(1, a.get(q).size());
+        }
+        return sum / a.size();
     }
 
     @Test
@@ -246,31 +266,8 @@ class GpuSearchTest {
         return hits / (double) (QUERIES * K);
     }
 
-    /**
-     * Same length and scores within {@code tolerance} rank by rank; ids may differ only where the
-     * expected scores tie within the tolerance around that rank (then either order is right).
-     */
     private static void assertSameWithinTies(List<Neighbors> expected, List<Neighbors> actual, float tolerance) {
-        assertEquals(expected.size(), actual.size());
-        for (int q = 0; q < expected.size(); q++) {
-            Neighbors e = expected.get(q);
-            Neighbors a = actual.get(q);
-            assertEquals(e.size(), a.size(), "query " + q);
-            for (int r = 0; r < e.size(); r++) {
-                assertEquals(e.scores()[r], a.scores()[r], tolerance, "query " + q + " rank " + r);
-            }
-            Set<Long> expectedIds = new HashSet<>();
-            for (long id : e.ids()) {
-                expectedIds.add(id);
-            }
-            float last = e.scores()[e.size() - 1];
-            for (int r = 0; r < a.size(); r++) {
-                boolean tiedAtTheCut = Math.abs(a.scores()[r] - last) <= tolerance;
-                assertTrue(
-                        expectedIds.contains(a.ids()[r]) || tiedAtTheCut,
-                        "query " + q + ": id " + a.ids()[r] + " at rank " + r + " is not in the expected set");
-            }
-        }
+        NeighbourAssertions.assertSameUpToTies(expected, actual, tolerance);
     }
 
     private static float[] clustered(Random random, float[] centres, int n) {

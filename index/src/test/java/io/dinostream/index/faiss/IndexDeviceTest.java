@@ -22,6 +22,13 @@ class IndexDeviceTest {
     }
 
     @Test
+    void aDeviceNameEndsAtItsFirstNul() {
+        // CUDA fills a fixed buffer; the rest of it is NULs, which must not reach logs and reasons.
+        assertEquals("NVIDIA H200", GpuSupport.untilNul("NVIDIA H200\0\0\0\0"));
+        assertEquals("no terminator", GpuSupport.untilNul("no terminator"));
+    }
+
+    @Test
     void parsesTheThreeChoicesInAnyCase() {
         assertEquals(IndexDevice.CPU, IndexDevice.parse("cpu"));
         assertEquals(IndexDevice.GPU, IndexDevice.parse(" GPU "));
