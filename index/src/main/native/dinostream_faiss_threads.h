@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -19,6 +20,13 @@
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexPreTransform.h>
+#include <faiss/utils/Heap.h>
+
+extern "C" {
+/** BLAS (Fortran interface), linked with the library: y = alpha * op(A) x + beta * y. */
+int sgemv_(const char* trans, const int* m, const int* n, const float* alpha, const float* a, const int* lda,
+           const float* x, const int* incx, const float* beta, float* y, const int* incy);
+}
 
 namespace dinostream {
 
@@ -225,6 +233,38 @@ inline const uint8_t* byte_vector_data(const std::vector<uint8_t>* bytes) {
 inline uint8_t* byte_vector_resize(std::vector<uint8_t>* bytes, size_t size) {
     bytes->resize(size);
     return bytes->data();
+}
+
+/**
+ * The best k of n stored vectors (row-major, d floats each) by inner product with one query: distances
+ * and labels (row numbers, -1 past the end) best first. The same answer as faiss::knn_inner_product for
+ * one query, up to float rounding: that one runs Debian's scalar kernel (FAISS is built for baseline
+ * x86-64), which a single query leaves compute-bound at about 3 GB/s per thread. This computes the scores
+ * with BLAS sgemv in blocks of 16,384 rows; OpenBLAS picks its SIMD kernel for the CPU at run time, and
+ * the scan runs at memory speed (docs/performance.md, session 17). Among equal scores the earlier row
+ * wins, as in FAISS. BLAS must be single-threaded here (FaissNative sets it): callers split the rows.
+ */
+inline void inner_product_top_k(const float* query, const float* vectors, int64_t d, int64_t n, int64_t k,
+                                float* distances, int64_t* labels) {
+    using heap = faiss::CMin<float, int64_t>;
+    faiss::heap_heapify<heap>(k, distances, labels);
+    const int64_t block = 16384;
+    std::vector<float> scores(static_cast<size_t>(std::min(block, std::max<int64_t>(n, 1))));
+    const float one = 1.0f;
+    const float zero = 0.0f;
+    const int inc = 1;
+    const int dim = static_cast<int>(d);
+    for (int64_t from = 0; from < n; from += block) {
+        const int rows = static_cast<int>(std::min(block, n - from));
+        // Row-major n x d is column-major d x n: its transpose times the query gives one score per row.
+        sgemv_("T", &dim, &rows, &one, vectors + from * d, &dim, query, &inc, &zero, scores.data(), &inc);
+        for (int i = 0; i < rows; i++) {
+            if (scores[i] > distances[0]) {  // strictly better than the worst kept: earlier rows win ties
+                faiss::heap_replace_top<heap>(k, distances, labels, scores[i], from + i);
+            }
+        }
+    }
+    faiss::heap_reorder<heap>(k, distances, labels);
 }
 
 } // namespace dinostream

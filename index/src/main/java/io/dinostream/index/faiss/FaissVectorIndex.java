@@ -118,9 +118,10 @@ public final class FaissVectorIndex implements VectorIndex {
         }
         long[] labels = new long[n * kEffective];
         float[] distances = new float[n * kEffective];
-        int parts = n == 1 ? SplitFlatScan.parts(stored, FaissNative.threads(), minVectorsPerScanThread) : 1;
-        if (parts > 1) {
-            // FAISS gives one query one thread: split its scan over FAISS's threads (SplitFlatScan).
+        if (n == 1 && stored >= minVectorsPerScanThread) {
+            // One query over a large index: BLAS scores instead of FAISS's scalar kernel, and the scan
+            // split over FAISS's threads, which FAISS would give one thread (SplitFlatScan).
+            int parts = SplitFlatScan.parts(stored, FaissNative.threads(), minVectorsPerScanThread);
             SplitFlatScan.search(flat.get_xb(), stored, dimension, queries, kEffective, parts, distances, labels);
             try (LongPointer rows = new LongPointer(labels)) {
                 Faiss.id_map_translate(index, rows, labels.length);
