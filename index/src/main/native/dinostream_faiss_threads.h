@@ -242,7 +242,8 @@ inline uint8_t* byte_vector_resize(std::vector<uint8_t>* bytes, size_t size) {
  * x86-64), which a single query leaves compute-bound at about 3 GB/s per thread. This computes the scores
  * with BLAS sgemv in blocks of 16,384 rows; OpenBLAS picks its SIMD kernel for the CPU at run time, and
  * the scan runs at memory speed (docs/performance.md, session 17). Among equal scores the earlier row
- * wins, as in FAISS. BLAS must be single-threaded here (FaissNative sets it): callers split the rows.
+ * wins, as in FAISS. Callers split the rows over threads; BLAS itself runs on one thread unless
+ * OPENBLAS_NUM_THREADS says otherwise (FaissNative).
  */
 inline void inner_product_top_k(const float* query, const float* vectors, int64_t d, int64_t n, int64_t k,
                                 float* distances, int64_t* labels) {
