@@ -464,6 +464,7 @@ public final class FactoryVectorIndex implements VectorIndex {
             return;
         }
         if (factoryIndex && description.contains("HNSW")) {
+            Faiss.reserve_for_add(index, count); // graph and storage grow once, in 2 MB pages when large
             try (FloatPointer x = new FloatPointer(rows)) {
                 index.add(count, x);
             }
