@@ -111,6 +111,38 @@ inline void reserve_for_add(faiss::Index* index, int64_t n) {
     }
 }
 
+/** Copies a large container into a fresh one that advise_huge_pages covered, then swaps them. */
+template <typename T>
+inline void copy_into_huge_pages(std::vector<T>& container) {
+    if (container.size() * sizeof(T) < (size_t(64) << 20)) {
+        return;
+    }
+    std::vector<T> fresh;
+    fresh.reserve(container.size());
+    advise_huge_pages(fresh);
+    fresh.assign(container.begin(), container.end());  // first touched here, in 2 MB pages
+    container.swap(fresh);
+}
+
+/**
+ * Gives a deserialised index what a bulk add gives a built one (reserve_for_add): read_index fills its
+ * containers in 4 KB pages, so a restored HNSW graph or flat index would search slower than the one it
+ * was saved from. Copies the flat storage, and an HNSW graph's neighbour lists, into 2 MB pages; each
+ * copy briefly needs that container's size again, no more than reading the snapshot did.
+ */
+inline void move_to_huge_pages(faiss::Index* index) {
+    if (faiss::IndexIDMap* map = dynamic_cast<faiss::IndexIDMap*>(index)) {
+        index = map->index;
+    }
+    if (faiss::IndexHNSW* graph = dynamic_cast<faiss::IndexHNSW*>(index)) {
+        copy_into_huge_pages(graph->hnsw.neighbors);
+        index = graph->storage;
+    }
+    if (faiss::IndexFlatCodes* flat = dynamic_cast<faiss::IndexFlatCodes*>(index)) {
+        copy_into_huge_pages(flat->codes);
+    }
+}
+
 /**
  * Copies to present those of the n ids that an IDMap2 holds (a rev_map lookup each) and returns how many.
  * An upsert removes only these: remove_ids scans the whole index and rebuilds rev_map, so calling it for

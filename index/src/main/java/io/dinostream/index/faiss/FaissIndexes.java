@@ -61,6 +61,7 @@ public final class FaissIndexes {
         if (size <= 0) {
             throw new IOException("FAISS index of " + size + " bytes in snapshot");
         }
+        OwnedFaissIndex index;
         try (VectorIOReader reader = new VectorIOReader()) {
             BytePointer bytes = Faiss.byte_vector_resize(reader.data(), size);
             byte[] slice = new byte[(int) Math.min(SLICE, size)];
@@ -69,9 +70,25 @@ public final class FaissIndexes {
                 in.readFully(slice, 0, n);
                 bytes.position(offset).put(slice, 0, n);
             }
-            return new OwnedFaissIndex(Faiss.read_index(reader));
+            index = new OwnedFaissIndex(Faiss.read_index(reader));
         } catch (RuntimeException e) {
             throw new IOException("FAISS cannot read the index in the snapshot: " + e.getMessage(), e);
+        }
+        return inHugePages(index);
+    }
+
+    /**
+     * Moves a read index's large containers into 2 MB pages, once the serialised copy is freed: at 1M x
+     * 384 a graph search reads a vector and a neighbour list at random per step, and 4 KB pages cost it a
+     * TLB miss each (docs/performance.md, session 18).
+     */
+    private static OwnedFaissIndex inHugePages(OwnedFaissIndex index) {
+        try {
+            Faiss.move_to_huge_pages(index.get());
+            return index;
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
         }
     }
 
@@ -95,9 +112,11 @@ public final class FaissIndexes {
     /** Reads an index written by {@link #serialize}. */
     public static OwnedFaissIndex deserialize(byte[] bytes) {
         FaissNative.load();
+        OwnedFaissIndex index;
         try (VectorIOReader reader = new VectorIOReader()) {
             reader.data().put(bytes);
-            return new OwnedFaissIndex(Faiss.read_index(reader));
+            index = new OwnedFaissIndex(Faiss.read_index(reader));
         }
+        return inHugePages(index);
     }
 }

@@ -60,8 +60,8 @@ public class FaissPresets implements InfoMapper {
         infoMap.put(new Info("FAISS_API").cppTypes().annotations())
                 // BLAS, declared in the native header for inner_product_top_k: not for Java.
                 .put(new Info("sgemv_").skip())
-                // A template helper of reserve_for_add's: not for Java.
-                .put(new Info("dinostream::advise_huge_pages").skip())
+                // Template helpers of reserve_for_add and move_to_huge_pages: not for Java.
+                .put(new Info("dinostream::advise_huge_pages", "dinostream::copy_into_huge_pages").skip())
                 // 1.7.3 declares idx_t inside Index (and re-declares it in several structs).
                 // 1.7.3 has no faiss::idx_t at namespace level: emit casts to the underlying int64_t.
                 .put(new Info("faiss::Index::idx_t", "faiss::idx_t", "idx_t")
