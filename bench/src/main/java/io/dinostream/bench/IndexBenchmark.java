@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
@@ -27,12 +28,14 @@ import java.util.function.ToDoubleFunction;
  * spread of the per-repeat ratios. Plus the exact index's scan speed against a memory copy of the same
  * bytes.
  *
- * <p>Search speed is also compared on one index, in turns: the Java side writes the FAISS index it built
- * and, with that index still open, times it again and has Python time that very file, {@code rounds}
- * times, the first side alternating from round to round. Each side's own build is a different index
- * where construction is parallel or trained (HNSW graphs, k-means codebooks), and the difference between
- * two builds moves the QPS by more than the binding does; on one index, timed seconds apart, only the
- * binding differs.
+ * <p>Search speed is also compared in turns, seconds apart. Python builds first and writes its index;
+ * then Java builds, writes its index and, with it still open, times it again {@code rounds} times, each
+ * time next to Python timing Java's file (one index) and Python's own file (own builds), the first side
+ * alternating from round to round. Each side's own build is a different index where construction is
+ * parallel or trained (HNSW graphs, k-means codebooks), and the difference between two builds moves the
+ * QPS by more than the binding does; on one index only the binding differs. Timed in turns, both
+ * comparisons see the same state of the machine, whose speed can jump by a third from one minute to the
+ * next (docs/performance.md, session 18); the rates timed right after each build are minutes apart.
  */
 public final class IndexBenchmark {
     /** What to measure. */
@@ -89,10 +92,11 @@ public final class IndexBenchmark {
     public record Row(Case index, List<Side> java, List<Side> python, List<Round> oneIndex) {}
 
     /**
-     * Java and Python timed in turns on the index Java built (build times NaN: nothing was built), in
-     * repeat {@code repeat} (from 1), round {@code round} (from 1); {@code javaFirst} says who went first.
+     * Java and Python timed in turns (build times NaN: nothing was built), in repeat {@code repeat} (from 1),
+     * round {@code round} (from 1); {@code javaFirst} says who went first. {@code java}: Java on its own
+     * build; {@code python}: Python on the index Java built; {@code pythonOwn}: Python on its own build.
      */
-    public record Round(int repeat, int round, boolean javaFirst, Side java, Side python) {}
+    public record Round(int repeat, int round, boolean javaFirst, Side java, Side python, Side pythonOwn) {}
 
     /** Figures of one side in one repeat. */
     public record Side(double buildSeconds, double batchQps, double singleQps, double recall) {}
@@ -149,29 +153,29 @@ public final class IndexBenchmark {
         // Repeat-major order: every case once, then every case again, so a slow phase of the machine
         // spreads over cases and sides instead of hitting one case's repeats.
         Path javaIndex = options.workDir().resolve("java.faissindex");
+        Path pythonIndex = options.workDir().resolve("python.faissindex");
         for (int r = 0; r < options.repeats(); r++) {
             for (Row row : rows) {
                 int repeat = r + 1;
+                Side python = python(script, baseFile, queryFile, gtFile, row.index(), options, pythonIndex);
                 Side java = java(base, queries, exact, row.index(), options, javaIndex, timer -> {
                     for (int round = 1; round <= options.rounds(); round++) {
                         boolean javaFirst = (repeat + round) % 2 == 0; // alternates, and from repeat to repeat
-                        Side first = javaFirst
-                                ? javaSide(timer.time(), exact, options)
-                                : pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options);
-                        Side second = javaFirst
-                                ? pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options)
-                                : javaSide(timer.time(), exact, options);
-                        Round done = javaFirst
-                                ? new Round(repeat, round, true, first, second)
-                                : new Round(repeat, round, false, second, first);
+                        Side javaOwn = javaFirst ? javaSide(timer.time(), exact, options) : null;
+                        Side onJava = pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options);
+                        Side pythonOwn = pythonOnIndex(script, pythonIndex, queryFile, gtFile, row.index(), options);
+                        if (!javaFirst) {
+                            javaOwn = javaSide(timer.time(), exact, options);
+                        }
+                        Round done = new Round(repeat, round, javaFirst, javaOwn, onJava, pythonOwn);
                         row.oneIndex().add(done);
                         log.accept(String.format(
-                                "repeat %d round %d %s on one index: Java %s; Python %s",
-                                repeat, round, row.index().factory(), done.java(), done.python()));
+                                "repeat %d round %d %s in turns: Java %s; Python on Java's index %s; Python on its own %s",
+                                repeat, round, row.index().factory(), done.java(), done.python(), done.pythonOwn()));
                     }
                 });
                 Files.deleteIfExists(javaIndex);
-                Side python = python(script, baseFile, queryFile, gtFile, row.index(), options);
+                Files.deleteIfExists(pythonIndex);
                 row.java().add(java);
                 row.python().add(python);
                 log.accept(String.format(
@@ -215,13 +219,13 @@ public final class IndexBenchmark {
                 IndexEvaluation.recall(rates.ids(), exact.ids(), options.k()));
     }
 
-    /** Python's rates on the FAISS index file Java wrote (and holds open), by the same timing rules. */
-    private static Side pythonOnIndex(Path script, Path javaIndex, Path query, Path gt, Case c, Options options) {
+    /** Python's rates on a FAISS index file (Java's, or Python's own build), by the same timing rules. */
+    private static Side pythonOnIndex(Path script, Path indexFile, Path query, Path gt, Case c, Options options) {
         try {
             JsonNode json = runPython(
                     script.toString(),
                     "--search",
-                    javaIndex.toString(),
+                    indexFile.toString(),
                     query.toString(),
                     gt.toString(),
                     Integer.toString(options.k()),
@@ -238,8 +242,8 @@ public final class IndexBenchmark {
         }
     }
 
-    /** Python's figures on its own build. */
-    private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options)
+    /** Python's figures on its own build, which it then writes to {@code indexFile}. */
+    private static Side python(Path script, Path base, Path query, Path gt, Case c, Options options, Path indexFile)
             throws IOException, InterruptedException {
         JsonNode json = runPython(
                 script.toString(),
@@ -252,7 +256,8 @@ public final class IndexBenchmark {
                 c.param(),
                 Integer.toString(options.threads()),
                 Double.toString(options.timing().minSeconds()),
-                Integer.toString(options.timing().batchSize()));
+                Integer.toString(options.timing().batchSize()),
+                indexFile.toString());
         return side(json, json.get("build").asDouble());
     }
 
@@ -356,11 +361,12 @@ public final class IndexBenchmark {
                 options.repeats()));
         out.append("| index | params | build s (Java / Python) | build ratio | batch QPS (Java / Python) |"
                 + " batch ratio | single QPS (Java / Python) | single ratio | recall@k (Java / Python) |"
-                + " one index: batch ratio | one index: single ratio |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " in turns, own builds: batch ratio | single ratio |"
+                + " in turns, one index: batch ratio | single ratio |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             out.append(String.format(
-                    "| %s | %s | %.2f / %.2f | %s | %s / %s | %s | %s / %s | %s | %.4f / %.4f | %s | %s |%n",
+                    "| %s | %s | %.2f / %.2f | %s | %s / %s | %s | %s / %s | %s | %.4f / %.4f | %s | %s | %s | %s |%n",
                     row.index().factory(),
                     row.index().param().isEmpty() ? "-" : row.index().param(),
                     median(row.java(), Side::buildSeconds),
@@ -374,14 +380,18 @@ public final class IndexBenchmark {
                     ratios(row.java(), row.python(), (j, p) -> j.singleQps() / p.singleQps()),
                     median(row.java(), Side::recall),
                     median(row.python(), Side::recall),
-                    roundRatios(row.oneIndex(), (j, p) -> j.batchQps() / p.batchQps()),
-                    roundRatios(row.oneIndex(), (j, p) -> j.singleQps() / p.singleQps())));
+                    roundRatios(row.oneIndex(), Round::pythonOwn, (j, p) -> j.batchQps() / p.batchQps()),
+                    roundRatios(row.oneIndex(), Round::pythonOwn, (j, p) -> j.singleQps() / p.singleQps()),
+                    roundRatios(row.oneIndex(), Round::python, (j, p) -> j.batchQps() / p.batchQps()),
+                    roundRatios(row.oneIndex(), Round::python, (j, p) -> j.singleQps() / p.singleQps())));
         }
         out.append(String.format(
-                "%n\"One index\": Java's rates over Python's on the very index Java built (written with FAISS's"
-                        + " write_index, read with read_index), where only the binding differs: %d round(s) per"
-                        + " repeat, Java and Python timed in turns seconds apart, the first side alternating;"
-                        + " the median of every round's ratio, [lowest, highest].%n",
+                "%nBuild, batch and single columns: each side timed right after its own build, minutes apart."
+                        + " \"In turns\": %d round(s) per repeat, seconds apart, the first side alternating; the"
+                        + " median of every round's ratio, [lowest, highest]. Own builds: Java's rates on its"
+                        + " build over Python's on its own (written with FAISS's write_index, read with"
+                        + " read_index). One index: over Python's on the very index Java built, where only the"
+                        + " binding differs.%n",
                 options.rounds()));
         out.append(String.format(
                 "%nExact search (Java) scans %.2f GB/s of base vectors one query at a time (split over the FAISS"
@@ -414,28 +424,32 @@ public final class IndexBenchmark {
                         p.recall()));
             }
         }
-        out.append("\nEvery round on one index (the index Java built; \"first\": who was timed first):\n\n"
-                + "| index | repeat | round | first | batch QPS (Java / Python) | batch ratio |"
-                + " single QPS (Java / Python) | single ratio | recall@k (Java / Python) |\n"
-                + "|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        out.append("\nEvery round in turns (Java on its build; Python on Java's index and on its own build;"
+                + " \"first\": who was timed first):\n\n"
+                + "| index | repeat | round | first | batch QPS (Java / Python on Java's / Python own) |"
+                + " single QPS (Java / Python on Java's / Python own) |"
+                + " recall@k (Java / Python on Java's / Python own) |\n"
+                + "|---|---:|---:|---|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             for (Round round : row.oneIndex()) {
                 Side j = round.java();
                 Side p = round.python();
+                Side own = round.pythonOwn();
                 out.append(String.format(
-                        "| %s | %d | %d | %s | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f | %.4f / %.4f |%n",
+                        "| %s | %d | %d | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.4f / %.4f / %.4f |%n",
                         row.index().factory(),
                         round.repeat(),
                         round.round(),
                         round.javaFirst() ? "Java" : "Python",
                         j.batchQps(),
                         p.batchQps(),
-                        j.batchQps() / p.batchQps(),
+                        own.batchQps(),
                         j.singleQps(),
                         p.singleQps(),
-                        j.singleQps() / p.singleQps(),
+                        own.singleQps(),
                         j.recall(),
-                        p.recall()));
+                        p.recall(),
+                        own.recall()));
             }
         }
         return out.toString();
@@ -457,11 +471,11 @@ public final class IndexBenchmark {
                 : String.format("%s [%.2f, %.2f]", median, values[0], values[values.length - 1]);
     }
 
-    /** As {@link #ratios}, over every round on one index. */
-    static String roundRatios(List<Round> rounds, ToDoubleBiFunction<Side, Side> ratio) {
+    /** As {@link #ratios}, over every round: Java's side against the Python side {@code python} picks. */
+    static String roundRatios(List<Round> rounds, Function<Round, Side> python, ToDoubleBiFunction<Side, Side> ratio) {
         return ratios(
                 rounds.stream().map(Round::java).toList(),
-                rounds.stream().map(Round::python).toList(),
+                rounds.stream().map(python).toList(),
                 ratio);
     }
 

@@ -1,9 +1,10 @@
 """The python3-faiss side of `dinostream bench index`: the same files, index, parameters and threads.
 
-Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH
+Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH [OUT]
        faiss_reference.py --search INDEX QUERY.fvecs GT.ivecs K PARAM THREADS MIN_SECONDS BATCH
 The first form prints one JSON object: build seconds, batch QPS, single-query QPS and recall@k of the
-index built here. The second searches a FAISS index file the Java side built (and still holds open), so
+index built here; with OUT it then writes that index there (not timed), so that the Java side can have
+it timed again in turns with its own build. The second searches a FAISS index file the Java side built (and still holds open), so
 that search speed is compared on one index, in turns with Java's own timings: HNSW graphs built in
 parallel, and k-means codebooks, differ from build to build. It prints the same rates and recall; the
 load of the file is not timed.
@@ -78,6 +79,7 @@ def main():
         search_only(sys.argv[2:10])
         return
     base, query, gt, factory, metric, k, param, threads, min_seconds, batch_size = sys.argv[1:11]
+    out = sys.argv[11] if len(sys.argv) > 11 else None
     k, min_seconds, batch_size = int(k), float(min_seconds), int(batch_size)
     faiss.omp_set_num_threads(int(threads))
     xb, xq, truth = fvecs(base), fvecs(query), ivecs(gt)
@@ -90,6 +92,8 @@ def main():
     build = time.perf_counter() - start
     set_params(index, param)
     batch, single, recall = measure(index, xq, truth, k, min_seconds, batch_size)
+    if out:
+        faiss.write_index(index, out)
     print(json.dumps({"build": build, "batch_qps": batch, "single_qps": single, "recall": recall}))
 
 
