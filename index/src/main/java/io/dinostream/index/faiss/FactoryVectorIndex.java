@@ -464,7 +464,11 @@ public final class FactoryVectorIndex implements VectorIndex {
             return;
         }
         if (factoryIndex && description.contains("HNSW")) {
-            Faiss.reserve_for_add(index, count); // graph and storage grow once, in 2 MB pages when large
+            if (count > BufferedAdd.rowsPerChunk(dimension)) {
+                // A bulk add: graph and storage grow once, in 2 MB pages when large. Not for a stream's
+                // small batches: an exact reserve per batch would reallocate (and copy) every time.
+                Faiss.reserve_for_add(index, count);
+            }
             try (FloatPointer x = new FloatPointer(rows)) {
                 index.add(count, x);
             }
