@@ -29,9 +29,11 @@ import java.util.function.ToDoubleFunction;
  * bytes.
  *
  * <p>Search speed is also compared in turns, seconds apart. Python builds first and writes its index;
- * then Java builds, writes its index and, with it still open, times it again {@code rounds} times, each
- * time next to Python timing Java's file (one index) and Python's own file (own builds), the first side
- * alternating from round to round. Each side's own build is a different index where construction is
+ * then Java builds and writes its index twice, as a FAISS file and as its own snapshot. Each of
+ * {@code rounds} rounds then times Java on its snapshot restored, Python on Java's FAISS file (one index)
+ * and Python on its own file (own builds), the first side alternating from round to round. Every side
+ * reads its index into fresh memory every round: one long-lived allocation on one side could keep that
+ * side on slow memory for a whole run (docs/performance.md, session 19). Each side's own build is a different index where construction is
  * parallel or trained (HNSW graphs, k-means codebooks), and the difference between two builds moves the
  * QPS by more than the binding does; on one index only the binding differs. Timed in turns, both
  * comparisons see the same state of the machine, whose speed can jump by a third from one minute to the
@@ -94,7 +96,8 @@ public final class IndexBenchmark {
     /**
      * Java and Python timed in turns (build times NaN: nothing was built), in repeat {@code repeat} (from 1),
      * round {@code round} (from 1); {@code javaFirst} says who went first. {@code java}: Java on its own
-     * build; {@code python}: Python on the index Java built; {@code pythonOwn}: Python on its own build.
+     * build, restored from its snapshot; {@code python}: Python on the index Java built; {@code pythonOwn}:
+     * Python on its own build.
      */
     public record Round(int repeat, int round, boolean javaFirst, Side java, Side python, Side pythonOwn) {}
 
@@ -153,28 +156,34 @@ public final class IndexBenchmark {
         // Repeat-major order: every case once, then every case again, so a slow phase of the machine
         // spreads over cases and sides instead of hitting one case's repeats.
         Path javaIndex = options.workDir().resolve("java.faissindex");
+        Path javaSnapshot = options.workDir().resolve("java.snapshot");
         Path pythonIndex = options.workDir().resolve("python.faissindex");
         for (int r = 0; r < options.repeats(); r++) {
             for (Row row : rows) {
                 int repeat = r + 1;
                 Side python = python(script, baseFile, queryFile, gtFile, row.index(), options, pythonIndex);
-                Side java = java(base, queries, exact, row.index(), options, javaIndex, timer -> {
-                    for (int round = 1; round <= options.rounds(); round++) {
-                        boolean javaFirst = (repeat + round) % 2 == 0; // alternates, and from repeat to repeat
-                        Side javaOwn = javaFirst ? javaSide(timer.time(), exact, options) : null;
-                        Side onJava = pythonOnIndex(script, javaIndex, queryFile, gtFile, row.index(), options);
-                        Side pythonOwn = pythonOnIndex(script, pythonIndex, queryFile, gtFile, row.index(), options);
-                        if (!javaFirst) {
-                            javaOwn = javaSide(timer.time(), exact, options);
-                        }
-                        Round done = new Round(repeat, round, javaFirst, javaOwn, onJava, pythonOwn);
-                        row.oneIndex().add(done);
-                        log.accept(String.format(
-                                "repeat %d round %d %s in turns: Java %s; Python on Java's index %s; Python on its own %s",
-                                repeat, round, row.index().factory(), done.java(), done.python(), done.pythonOwn()));
-                    }
-                });
+                Side java = java(base, queries, exact, row.index(), options, javaIndex, javaSnapshot);
+                for (int round = 1; round <= options.rounds(); round++) {
+                    Round done = inTurns(
+                            repeat,
+                            round,
+                            row.index(),
+                            javaSnapshot,
+                            javaIndex,
+                            pythonIndex,
+                            script,
+                            queries,
+                            queryFile,
+                            gtFile,
+                            exact,
+                            options);
+                    row.oneIndex().add(done);
+                    log.accept(String.format(
+                            "repeat %d round %d %s in turns: Java %s; Python on Java's index %s; Python on its own %s",
+                            repeat, round, row.index().factory(), done.java(), done.python(), done.pythonOwn()));
+                }
                 Files.deleteIfExists(javaIndex);
+                Files.deleteIfExists(javaSnapshot);
                 Files.deleteIfExists(pythonIndex);
                 row.java().add(java);
                 row.python().add(python);
@@ -193,7 +202,7 @@ public final class IndexBenchmark {
             Case c,
             Options options,
             Path indexFile,
-            Consumer<IndexEvaluation.OpenIndexTimer> rounds) {
+            Path snapshotFile) {
         IndexEvaluation.Result java = IndexEvaluation.run(
                 base,
                 queries,
@@ -203,12 +212,47 @@ public final class IndexBenchmark {
                 SearchParams.parse(c.param()),
                 options.timing(),
                 indexFile,
-                rounds);
+                snapshotFile);
         return new Side(
                 java.buildSeconds(),
                 java.batchQps(),
                 java.singleQps(),
                 IndexEvaluation.recall(java.ids(), exact.ids(), options.k()));
+    }
+
+    /**
+     * One round in turns, seconds apart: Java restores its snapshot and times it; Python times Java's FAISS
+     * file and its own. Every side reads its index into fresh memory, every round. The first side alternates
+     * from round to round and from repeat to repeat.
+     */
+    private static Round inTurns(
+            int repeat,
+            int round,
+            Case c,
+            Path javaSnapshot,
+            Path javaIndex,
+            Path pythonIndex,
+            Path script,
+            VectorFiles.Floats queries,
+            Path queryFile,
+            Path gtFile,
+            IndexEvaluation.Result exact,
+            Options options) {
+        boolean javaFirst = (repeat + round) % 2 == 0;
+        Side java = javaFirst ? javaRestored(javaSnapshot, queries, exact, c, options) : null;
+        Side onJava = pythonOnIndex(script, javaIndex, queryFile, gtFile, c, options);
+        Side pythonOwn = pythonOnIndex(script, pythonIndex, queryFile, gtFile, c, options);
+        if (!javaFirst) {
+            java = javaRestored(javaSnapshot, queries, exact, c, options);
+        }
+        return new Round(repeat, round, javaFirst, java, onJava, pythonOwn);
+    }
+
+    private static Side javaRestored(
+            Path snapshot, VectorFiles.Floats queries, IndexEvaluation.Result exact, Case c, Options options) {
+        IndexEvaluation.Rates rates = IndexEvaluation.timeRestored(
+                snapshot, queries, options.k(), SearchParams.parse(c.param()), options.timing());
+        return javaSide(rates, exact, options);
     }
 
     private static Side javaSide(IndexEvaluation.Rates rates, IndexEvaluation.Result exact, Options options) {
@@ -388,8 +432,8 @@ public final class IndexBenchmark {
         out.append(String.format(
                 "%nBuild, batch and single columns: each side timed right after its own build, minutes apart."
                         + " \"In turns\": %d round(s) per repeat, seconds apart, the first side alternating; the"
-                        + " median of every round's ratio, [lowest, highest]. Own builds: Java's rates on its"
-                        + " build over Python's on its own (written with FAISS's write_index, read with"
+                        + " median of every round's ratio, [lowest, highest]; every side reads its index afresh each round."
+                        + " Own builds: Java's rates on its build (its snapshot, restored) over Python's on its own (written with FAISS's write_index, read with"
                         + " read_index). One index: over Python's on the very index Java built, where only the"
                         + " binding differs.%n",
                 options.rounds()));
@@ -424,12 +468,13 @@ public final class IndexBenchmark {
                         p.recall()));
             }
         }
-        out.append("\nEvery round in turns (Java on its build; Python on Java's index and on its own build;"
-                + " \"first\": who was timed first):\n\n"
-                + "| index | repeat | round | first | batch QPS (Java / Python on Java's / Python own) |"
-                + " single QPS (Java / Python on Java's / Python own) |"
-                + " recall@k (Java / Python on Java's / Python own) |\n"
-                + "|---|---:|---:|---|---:|---:|---:|\n");
+        out.append(
+                "\nEvery round in turns (Java on its build, restored from its snapshot; Python on Java's index and on its own build;"
+                        + " \"first\": who was timed first):\n\n"
+                        + "| index | repeat | round | first | batch QPS (Java / Python on Java's / Python own) |"
+                        + " single QPS (Java / Python on Java's / Python own) |"
+                        + " recall@k (Java / Python on Java's / Python own) |\n"
+                        + "|---|---:|---:|---|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             for (Round round : row.oneIndex()) {
                 Side j = round.java();

@@ -5,13 +5,18 @@ import io.dinostream.index.faiss.VectorIndexes;
 import io.dinostream.index.vector.Neighbors;
 import io.dinostream.index.vector.SearchParams;
 import io.dinostream.index.vector.VectorIndex;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Builds the index the index role would serve for a factory string ({@link VectorIndexes#create}: the
@@ -77,8 +82,8 @@ public final class IndexEvaluation {
     }
 
     /**
-     * As above; then, with a non-null {@code whileOpen}, hands it a timer of the still open index (after
-     * the file is written), so that another program can be timed on that file in turns with this index.
+     * As above; with a non-null {@code snapshotFile}, the whole index is also written there as a snapshot
+     * ({@link VectorIndex#writeSnapshot}) after the searches, for {@link #timeRestored} to time again later.
      */
     public static Result run(
             VectorFiles.Floats base,
@@ -89,7 +94,7 @@ public final class IndexEvaluation {
             SearchParams params,
             Timing timing,
             Path faissIndexFile,
-            Consumer<OpenIndexTimer> whileOpen) {
+            Path snapshotFile) {
         if (base.dimension() != queries.dimension()) {
             throw new IllegalArgumentException(
                     "base vectors have dimension " + base.dimension() + ", queries " + queries.dimension());
@@ -106,21 +111,41 @@ public final class IndexEvaluation {
             if (faissIndexFile != null) {
                 VectorIndexes.writeFaissIndex(index, faissIndexFile);
             }
-            if (whileOpen != null) {
-                whileOpen.accept(() -> time(index, queries, k, params, timing));
+            if (snapshotFile != null) {
+                writeSnapshot(index, snapshotFile);
             }
             return new Result(rates.ids(), build, rates.batchQps(), rates.singleQps(), rates.singles());
         }
     }
 
+    /**
+     * Restores the index in {@code snapshotFile} (the index role's restore path) into fresh memory, times it
+     * by the same rules as {@link #run}, and closes it. Another program reading a FAISS file allocates its
+     * index afresh each time too, so repeated comparisons see new memory on both sides, not one long-lived
+     * allocation on one side (docs/performance.md, session 19).
+     *
+     * @throws UncheckedIOException if the file can't be read or holds no snapshot
+     */
+    public static Rates timeRestored(
+            Path snapshotFile, VectorFiles.Floats queries, int k, SearchParams params, Timing timing) {
+        try (InputStream in = Files.newInputStream(snapshotFile);
+                VectorIndex index = VectorIndexes.readSnapshot(in)) {
+            return time(index, queries, k, params, timing);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the index snapshot " + snapshotFile, e);
+        }
+    }
+
+    private static void writeSnapshot(VectorIndex index, Path file) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            index.writeSnapshot(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the index snapshot " + file, e);
+        }
+    }
+
     /** Batch and single-query rates of one timing, and the ids of the last pass over the batches. */
     public record Rates(double batchQps, double singleQps, int singles, int[][] ids) {}
-
-    /** Times the open index again by the same rules: for comparisons taken in turns with another program. */
-    @FunctionalInterface
-    public interface OpenIndexTimer {
-        Rates time();
-    }
 
     /**
      * Batch passes over every query until the minimum time has passed, then single queries cycling through
