@@ -32,12 +32,13 @@ import java.util.function.ToDoubleFunction;
  * then Java builds and writes its index twice, as a FAISS file and as its own snapshot. Each of
  * {@code rounds} rounds then times Java on its snapshot restored, Python on Java's FAISS file (one index)
  * and Python on its own file (own builds), the first side alternating from round to round. Every side
- * reads its index into fresh memory every round: one long-lived allocation on one side could keep that
- * side on slow memory for a whole run (docs/performance.md, session 19). Each side's own build is a different index where construction is
- * parallel or trained (HNSW graphs, k-means codebooks), and the difference between two builds moves the
- * QPS by more than the binding does; on one index only the binding differs. Timed in turns, both
- * comparisons see the same state of the machine, whose speed can jump by a third from one minute to the
- * next (docs/performance.md, session 18); the rates timed right after each build are minutes apart.
+ * reads its index into fresh memory every round: one long-lived allocation on one side kept that side in
+ * the machine's slow state for a whole run (docs/performance.md, sessions 18 and 19). Each side's own
+ * build is a different index where construction is parallel or trained (HNSW graphs, k-means codebooks),
+ * and the difference between two builds moves the QPS by more than the binding does; on one index only
+ * the binding differs. Timed in turns, both comparisons see the same state of the machine, whose speed can
+ * jump by a third from one minute to the next (docs/performance.md, session 18); the rates timed right
+ * after each build are minutes apart.
  */
 public final class IndexBenchmark {
     /** What to measure. */
@@ -432,10 +433,10 @@ public final class IndexBenchmark {
         out.append(String.format(
                 "%nBuild, batch and single columns: each side timed right after its own build, minutes apart."
                         + " \"In turns\": %d round(s) per repeat, seconds apart, the first side alternating; the"
-                        + " median of every round's ratio, [lowest, highest]; every side reads its index afresh each round."
-                        + " Own builds: Java's rates on its build (its snapshot, restored) over Python's on its own (written with FAISS's write_index, read with"
-                        + " read_index). One index: over Python's on the very index Java built, where only the"
-                        + " binding differs.%n",
+                        + " median of every round's ratio, [lowest, highest]; every side reads its index afresh"
+                        + " each round. Own builds: Java's rates on its build (its snapshot, restored) over"
+                        + " Python's on its own (written with FAISS's write_index, read with read_index). One"
+                        + " index: over Python's on the very index Java built, where only the binding differs.%n",
                 options.rounds()));
         out.append(String.format(
                 "%nExact search (Java) scans %.2f GB/s of base vectors one query at a time (split over the FAISS"
@@ -468,13 +469,12 @@ public final class IndexBenchmark {
                         p.recall()));
             }
         }
-        out.append(
-                "\nEvery round in turns (Java on its build, restored from its snapshot; Python on Java's index and on its own build;"
-                        + " \"first\": who was timed first):\n\n"
-                        + "| index | repeat | round | first | batch QPS (Java / Python on Java's / Python own) |"
-                        + " single QPS (Java / Python on Java's / Python own) |"
-                        + " recall@k (Java / Python on Java's / Python own) |\n"
-                        + "|---|---:|---:|---|---:|---:|---:|\n");
+        out.append("\nEvery round in turns (Java on its build, restored from its snapshot; Python on Java's"
+                + " index and on its own build; \"first\": who was timed first):\n\n"
+                + "| index | repeat | round | first | batch QPS (Java / Python on Java's / Python own) |"
+                + " single QPS (Java / Python on Java's / Python own) |"
+                + " recall@k (Java / Python on Java's / Python own) |\n"
+                + "|---|---:|---:|---|---:|---:|---:|\n");
         for (Row row : r.rows()) {
             for (Round round : row.oneIndex()) {
                 Side j = round.java();
