@@ -3,11 +3,11 @@
 Usage: faiss_reference.py BASE.fvecs QUERY.fvecs GT.ivecs FACTORY METRIC K PARAM THREADS MIN_SECONDS BATCH [OUT]
        faiss_reference.py --search INDEX QUERY.fvecs GT.ivecs K PARAM THREADS MIN_SECONDS BATCH
 The first form prints one JSON object: build seconds, batch QPS, single-query QPS and recall@k of the
-index built here; with OUT it then writes that index there (not timed), so that the Java side can have
-it timed again in turns with its own build. The second searches a FAISS index file the Java side built (and still holds open), so
-that search speed is compared on one index, in turns with Java's own timings: HNSW graphs built in
-parallel, and k-means codebooks, differ from build to build. It prints the same rates and recall; the
-load of the file is not timed.
+index built here; with OUT it then writes that index there (not timed), so that it can be timed again
+in turns with Java's build. The second searches a FAISS index file: the one Java built, so that search
+speed is compared on one index in turns with Java's own timings (HNSW graphs built in parallel, and
+k-means codebooks, differ from build to build), or the one the first form wrote. It prints the same
+rates and recall; the load of the file is not timed.
 
 The timing rules are those of the Java side (IndexEvaluation.Timing): batch passes over every query in
 batches of BATCH until MIN_SECONDS have passed; single queries cycle through the queries until
